@@ -1,0 +1,49 @@
+//===- Statistics.h - Calibration statistics file ---------------*- C++ -*-===//
+//
+// What `qopt-calibrate` measures and `qopt-quantize` reads: per activation
+// tensor (canonical order, see ActivationTensors.h) its min, max and a
+// histogram over [min, max]. Stored as JSON:
+//
+//   {"format": "qopt-stats", "version": 1, "function": "main",
+//    "samples": 64,
+//    "tensors": [{"id": 0, "source": "arg", "shape": [1, 8, 8, 3],
+//                 "min": -1.2, "max": 3.4, "histogram": [..2048 counts..]},
+//                ...]}
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_CALIBRATION_STATISTICS_H
+#define QOPT_CALIBRATION_STATISTICS_H
+
+#include "qopt/Quant/QuantMath.h"
+
+#include "llvm/Support/Error.h"
+#include <string>
+#include <vector>
+
+namespace qopt {
+
+struct TensorStatistics {
+  unsigned id = 0;
+  std::string source;          // "arg" or the producing op's name
+  std::vector<int64_t> shape;
+  Histogram histogram;         // min/max of the data and its histogram
+};
+
+struct CalibrationStatistics {
+  std::string function;
+  int64_t samples = 0;
+  std::vector<TensorStatistics> tensors;
+};
+
+/// Writes `stats` to `path` atomically (a temporary file renamed into place).
+llvm::Error writeStatistics(const CalibrationStatistics &stats,
+                            llvm::StringRef path);
+
+/// Reads a statistics file; the error message names the file and what is
+/// wrong with it.
+llvm::Expected<CalibrationStatistics> readStatistics(llvm::StringRef path);
+
+} // namespace qopt
+
+#endif // QOPT_CALIBRATION_STATISTICS_H

@@ -1,0 +1,27 @@
+//===- InitAll.cpp - Register everything qopt provides --------------------===//
+
+#include "qopt/InitAll.h"
+
+#include "qopt/Conversion/Passes.h"
+#include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Transforms/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+namespace qopt {
+
+void registerAllDialects(mlir::DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void registerAllPasses() {
+  mlir::registerAllPasses();
+  registerQoptTransformsPasses();
+  registerQoptConversionPasses();
+  registerQoptPipelines();
+}
+
+} // namespace qopt

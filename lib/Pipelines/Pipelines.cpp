@@ -1,0 +1,90 @@
+//===- Pipelines.cpp - qopt named pass pipelines --------------------------===//
+
+#include "qopt/Pipelines/Pipelines.h"
+
+#include "qopt/Conversion/Passes.h"
+#include "qopt/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace qopt {
+
+void buildPreparePipeline(OpPassManager &pm) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createFoldConstants());
+  fpm.addPass(createFoldBatchNorm());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createCSEPass());
+}
+
+void buildQuantizePipeline(OpPassManager &pm,
+                           const QuantizePipelineOptions &options) {
+  buildPreparePipeline(pm);
+  QuantizeOptions quantize;
+  quantize.statsFile = options.stats;
+  quantize.entry = options.entry;
+  quantize.weightBits = options.weightBits;
+  quantize.actBits = options.actBits;
+  quantize.layerBits.assign(options.layerBits.begin(), options.layerBits.end());
+  quantize.perChannel = options.perChannel;
+  quantize.actRange = options.actRange;
+  quantize.percentile = options.percentile;
+  quantize.weightRange = options.weightRange;
+  quantize.intIO = options.intIO;
+  pm.addPass(createQuantize(quantize));
+  if (options.keepQDQ)
+    return;
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  if (!options.simulate)
+    fpm.addPass(createIntegerize());
+  fpm.addPass(createLowerQuant());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createCSEPass());
+}
+
+void buildLowerToLLVMPipeline(OpPassManager &pm) {
+  // Quant casts first (a no-op on graphs without them), then the upstream
+  // TOSA → linalg → loops → LLVM path. Every function gets the C interface
+  // so that the runtime can call it with memref descriptors.
+  pm.addNestedPass<func::FuncOp>(createLowerQuant());
+  const char *pipeline =
+      "func.func(tosa-to-linalg-named, tosa-to-linalg, "
+      "tosa-to-arith{use-32-bit include-apply-rescale=false}, tosa-to-tensor,"
+      " canonicalize, linalg-fuse-elementwise-ops),"
+      "one-shot-bufferize{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{hoist-static-allocs},"
+      "func.func(buffer-hoisting, promote-buffers-to-stack{"
+      "max-alloc-size-in-bytes=4096}),"
+      "buffer-deallocation-pipeline,"
+      "func.func(convert-linalg-to-loops),"
+      "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
+      "convert-math-to-llvm, convert-math-to-libm,"
+      "func.func(llvm-request-c-wrappers),"
+      "convert-to-llvm, reconcile-unrealized-casts";
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("qopt: invalid built-in lowering pipeline");
+}
+
+void registerQoptPipelines() {
+  PassPipelineRegistration<>(
+      "qopt-prepare-pipeline",
+      "Float TOSA clean-up before calibration and quantization",
+      buildPreparePipeline);
+  PassPipelineRegistration<QuantizePipelineOptions>(
+      "qopt-quantize-pipeline",
+      "Float TOSA + calibration statistics → integer TOSA (or the QDQ "
+      "simulation with simulate=true)",
+      buildQuantizePipeline);
+  PassPipelineRegistration<>(
+      "qopt-lower-to-llvm-pipeline",
+      "TOSA (float, QDQ or integer) → LLVM dialect for the JIT",
+      buildLowerToLLVMPipeline);
+}
+
+} // namespace qopt

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The full test suite: installs, builds and runs every lit, unit and numeric
+# test, then prints one summary line "N passed, N failed, N skipped".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${QOPT_BUILD_DIR:-$root/build}
+
+"$root/scripts/build.sh" || { echo "qopt: build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+log=$(mktemp)
+/usr/lib/llvm-22/bin/lit -sv --time-tests \
+  "$build/test" "$build/unittests" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# lit prints "  Passed: N", "  Failed: N", "  Unsupported: N", ...
+count() { sed -nE "s/^ *$1 *: *([0-9]+).*/\1/p" "$log" | tail -1 | grep . || echo 0; }
+passed=$(( $(count Passed) + $(count "Expectedly Failed") ))
+failed=$(( $(count Failed) + $(count Unresolved) + $(count "Unexpectedly Passed") + $(count "Timed Out") ))
+skipped=$(( $(count Unsupported) + $(count Excluded) + $(count Skipped) ))
+rm -f "$log"
+echo "qopt: $passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

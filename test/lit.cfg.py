@@ -1,0 +1,32 @@
+# -*- Python -*- lit configuration of the qopt regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "qopt"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qopt_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%qopt_src", config.qopt_src_root))
+
+llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(
+    ["qopt-mlir", "qopt-run", "qopt-calibrate"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.qopt_tools_dir, append_path=True)
+llvm_config.with_environment(
+    "PYTHONPATH", os.path.join(config.qopt_src_root, "python"), append_path=True)
+
+# Tests marked `REQUIRES: slow` run only with QOPT_SLOW_TESTS=1.
+if os.environ.get("QOPT_SLOW_TESTS") == "1":
+    config.available_features.add("slow")

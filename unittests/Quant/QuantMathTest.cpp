@@ -1,0 +1,3 @@
+#include "qopt/Quant/QuantMath.h"
+#include <gtest/gtest.h>
+TEST(QuantMath, Placeholder) {}
