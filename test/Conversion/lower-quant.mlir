@@ -11,7 +11,7 @@
 // CHECK: %[[C:.*]] = tosa.clamp %[[A]] {max_val = 7.000000e+00 : f32, min_val = -8.000000e+00 : f32}
 // CHECK: %[[Q:.*]] = tosa.cast %[[C]] : (tensor<2x3xf32>) -> tensor<2x3xi8>
 // CHECK: %[[F:.*]] = tosa.cast %[[Q]] : (tensor<2x3xi8>) -> tensor<2x3xf32>
-// CHECK: %[[S:.*]] = tosa.sub %[[F]], %[[Z]]
+// CHECK: %[[S:.*]] = tosa.sub %[[F]], %{{.*}} : (tensor<2x3xf32>, tensor<1x1xf32>)
 // CHECK: %[[R:.*]] = tosa.mul %[[S]]
 // CHECK: return %[[R]]
 // CHECK-NOT: quant.
