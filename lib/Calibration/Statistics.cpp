@@ -1,1 +1,127 @@
-// placeholder
+//===- Statistics.cpp - Calibration statistics file -----------------------===//
+
+#include "qopt/Calibration/Statistics.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace llvm;
+
+namespace qopt {
+
+static constexpr StringLiteral kFormat = "qopt-stats";
+static constexpr int64_t kVersion = 1;
+
+/// One tensor per line, keys in the documented order: the file stays
+/// readable in an editor and diffable.
+static void writeJSON(const CalibrationStatistics &stats, raw_ostream &os) {
+  os << "{\"format\": " << json::Value(kFormat) << ", \"version\": " << kVersion
+     << ", \"function\": " << json::Value(stats.function)
+     << ", \"samples\": " << stats.samples << ",\n \"tensors\": [";
+  for (const TensorStatistics &t : stats.tensors) {
+    os << (&t == &stats.tensors.front() ? "\n  " : ",\n  ");
+    json::OStream j(os);
+    j.object([&] {
+      j.attribute("id", int64_t(t.id));
+      j.attribute("source", t.source);
+      j.attribute("shape", json::Array(t.shape));
+      j.attribute("min", t.histogram.min);
+      j.attribute("max", t.histogram.max);
+      j.attributeArray("histogram", [&] {
+        for (double c : t.histogram.counts)
+          j.value(c);
+      });
+    });
+  }
+  os << "]}\n";
+}
+
+static bool fromJSON(const json::Value &value, TensorStatistics &t,
+                     json::Path path) {
+  json::ObjectMapper o(value, path);
+  return o && o.map("id", t.id) && o.map("source", t.source) &&
+         o.map("shape", t.shape) && o.map("min", t.histogram.min) &&
+         o.map("max", t.histogram.max) &&
+         o.map("histogram", t.histogram.counts);
+}
+
+/// Semantic checks the JSON schema cannot express; the quantizer relies on
+/// them (tensors indexed by id, finite ranges, non-negative counts).
+static Error checkTensor(const TensorStatistics &t, size_t index) {
+  auto fail = [&](const Twine &what) {
+    return createStringError("tensor #" + Twine(index) + ": " + what);
+  };
+  if (t.id != index)
+    return fail("id " + Twine(t.id) + ", expected " + Twine(index) +
+                " (tensors are listed in id order)");
+  for (int64_t d : t.shape)
+    if (d < 0)
+      return fail("negative dimension " + Twine(d) + " in shape");
+  const Histogram &h = t.histogram;
+  if (!std::isfinite(h.min) || !std::isfinite(h.max) || h.min > h.max)
+    return fail(
+        formatv("min {0} and max {1} are not a finite range", h.min, h.max));
+  for (double c : h.counts)
+    if (!(c >= 0.0) || std::isinf(c))
+      return fail(formatv("histogram count {0} is not a count", c));
+  return Error::success();
+}
+
+Error writeStatistics(const CalibrationStatistics &stats, StringRef path) {
+  for (auto [i, t] : enumerate(stats.tensors))
+    if (Error err = checkTensor(t, i))
+      return createStringError("cannot write '" + path +
+                               "': " + toString(std::move(err)));
+  Error err = writeToOutput(path, [&](raw_ostream &os) {
+    writeJSON(stats, os);
+    return Error::success();
+  });
+  if (err)
+    return createStringError("cannot write '" + path +
+                             "': " + toString(std::move(err)));
+  return Error::success();
+}
+
+Expected<CalibrationStatistics> readStatistics(StringRef path) {
+  auto fail = [&](const Twine &what) {
+    return createStringError("statistics file '" + path + "': " + what);
+  };
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
+      MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return fail(buffer.getError().message());
+  Expected<json::Value> root = json::parse((*buffer)->getBuffer());
+  if (!root)
+    return fail("invalid JSON: " + toString(root.takeError()));
+
+  std::string format;
+  int64_t version = 0;
+  CalibrationStatistics stats;
+  json::Path::Root jsonRoot;
+  json::ObjectMapper o(*root, jsonRoot);
+  if (!o || !o.map("format", format))
+    return fail(toString(jsonRoot.getError()));
+  if (format != kFormat)
+    return fail("format is '" + format + "', expected '" + kFormat + "'");
+  if (!o.map("version", version))
+    return fail(toString(jsonRoot.getError()));
+  if (version != kVersion)
+    return fail("unsupported version " + Twine(version) + " (expected " +
+                Twine(kVersion) + ")");
+  if (!o.map("function", stats.function) || !o.map("samples", stats.samples) ||
+      !o.map("tensors", stats.tensors))
+    return fail(toString(jsonRoot.getError()));
+  if (stats.samples < 0)
+    return fail("negative sample count " + Twine(stats.samples));
+  for (auto [i, t] : enumerate(stats.tensors))
+    if (Error err = checkTensor(t, i))
+      return fail(toString(std::move(err)));
+  return stats;
+}
+
+} // namespace qopt
