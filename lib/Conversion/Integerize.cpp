@@ -172,6 +172,62 @@ std::pair<int64_t, int64_t> outputBounds(const QuantParams &out,
   return {bound(fused.getMinValAttr()), bound(fused.getMaxValAttr())};
 }
 
+/// Number of data operands of an elementwise f32 op the table evaluator
+/// knows (0: not one of them); mul's shift and negate's zero points are
+/// not data.
+unsigned chainArity(Operation *op) {
+  if (op->getNumResults() != 1 ||
+      !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
+    return 0;
+  if (isa<tosa::SigmoidOp, tosa::TanhOp, tosa::ExpOp, tosa::LogOp, tosa::ErfOp,
+          tosa::ReciprocalOp, tosa::RsqrtOp, tosa::AbsOp, tosa::NegateOp,
+          tosa::FloorOp, tosa::CeilOp, tosa::ClampOp>(op))
+    return 1;
+  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
+          tosa::MinimumOp, tosa::PowOp>(op))
+    return 2;
+  return 0;
+}
+
+/// The value of a splat f32 constant.
+std::optional<float> getSplat(Value v) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
+      !attr.getElementType().isF32())
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToFloat();
+}
+
+/// The f32 result of one chain op on its data operands, computed as the
+/// float graph computes it after tosa-to-linalg (sigmoid = 1/(1+exp(-x))).
+float evaluateOp(Operation *op, ArrayRef<float> x) {
+  auto attrValue = [](Attribute a) {
+    return static_cast<float>(cast<FloatAttr>(a).getValueAsDouble());
+  };
+  return llvm::TypeSwitch<Operation *, float>(op)
+      .Case([&](tosa::SigmoidOp) { return 1.0f / (1.0f + std::exp(-x[0])); })
+      .Case([&](tosa::TanhOp) { return std::tanh(x[0]); })
+      .Case([&](tosa::ExpOp) { return std::exp(x[0]); })
+      .Case([&](tosa::LogOp) { return std::log(x[0]); })
+      .Case([&](tosa::ErfOp) { return std::erf(x[0]); })
+      .Case([&](tosa::ReciprocalOp) { return 1.0f / x[0]; })
+      .Case([&](tosa::RsqrtOp) { return 1.0f / std::sqrt(x[0]); })
+      .Case([&](tosa::AbsOp) { return std::fabs(x[0]); })
+      .Case([&](tosa::NegateOp) { return -x[0]; })
+      .Case([&](tosa::FloorOp) { return std::floor(x[0]); })
+      .Case([&](tosa::CeilOp) { return std::ceil(x[0]); })
+      .Case([&](tosa::ClampOp c) {
+        return std::min(std::max(x[0], attrValue(c.getMinValAttr())),
+                        attrValue(c.getMaxValAttr()));
+      })
+      .Case([&](tosa::AddOp) { return x[0] + x[1]; })
+      .Case([&](tosa::SubOp) { return x[0] - x[1]; })
+      .Case([&](tosa::MulOp) { return x[0] * x[1]; })
+      .Case([&](tosa::MaximumOp) { return std::max(x[0], x[1]); })
+      .Case([&](tosa::MinimumOp) { return std::min(x[0], x[1]); })
+      .Case([&](tosa::PowOp) { return std::pow(x[0], x[1]); });
+}
+
 //===----------------------------------------------------------------------===//
 // Building the integer ops
 //===----------------------------------------------------------------------===//
@@ -365,11 +421,12 @@ struct MatMulPattern : IslandPattern {
     std::optional<QuantizedConstant> bias;
     unsigned biasIndex = 0;
     if (add) {
-      for (biasIndex = 0; biasIndex < 2 && !bias; ++biasIndex)
-        bias = matchQuantizedConstant(add->getOperand(biasIndex), 32);
+      for (unsigned i = 0; i < 2 && !bias; ++i) {
+        bias = matchQuantizedConstant(add->getOperand(i), 32);
+        biasIndex = i;
+      }
       if (!bias)
         return failure();
-      --biasIndex;
       v = add->getOperand(1 - biasIndex);
     }
     SmallVector<tosa::ReshapeOp> before = stripReshapes(v);
@@ -573,62 +630,6 @@ struct ConcatPattern : IslandPattern {
     return success();
   }
 };
-
-/// Number of data operands of an elementwise f32 op the table evaluator
-/// knows (0: not one of them); mul's shift and negate's zero points are
-/// not data.
-unsigned chainArity(Operation *op) {
-  if (op->getNumResults() != 1 ||
-      !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
-    return 0;
-  if (isa<tosa::SigmoidOp, tosa::TanhOp, tosa::ExpOp, tosa::LogOp, tosa::ErfOp,
-          tosa::ReciprocalOp, tosa::RsqrtOp, tosa::AbsOp, tosa::NegateOp,
-          tosa::FloorOp, tosa::CeilOp, tosa::ClampOp>(op))
-    return 1;
-  if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
-          tosa::MinimumOp, tosa::PowOp>(op))
-    return 2;
-  return 0;
-}
-
-/// The value of a splat f32 constant.
-std::optional<float> getSplat(Value v) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !attr.getElementType().isF32())
-    return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToFloat();
-}
-
-/// The f32 result of one chain op on its data operands, computed as the
-/// float graph computes it after tosa-to-linalg (sigmoid = 1/(1+exp(-x))).
-float evaluateOp(Operation *op, ArrayRef<float> x) {
-  auto attrValue = [](Attribute a) {
-    return static_cast<float>(cast<FloatAttr>(a).getValueAsDouble());
-  };
-  return llvm::TypeSwitch<Operation *, float>(op)
-      .Case([&](tosa::SigmoidOp) { return 1.0f / (1.0f + std::exp(-x[0])); })
-      .Case([&](tosa::TanhOp) { return std::tanh(x[0]); })
-      .Case([&](tosa::ExpOp) { return std::exp(x[0]); })
-      .Case([&](tosa::LogOp) { return std::log(x[0]); })
-      .Case([&](tosa::ErfOp) { return std::erf(x[0]); })
-      .Case([&](tosa::ReciprocalOp) { return 1.0f / x[0]; })
-      .Case([&](tosa::RsqrtOp) { return 1.0f / std::sqrt(x[0]); })
-      .Case([&](tosa::AbsOp) { return std::fabs(x[0]); })
-      .Case([&](tosa::NegateOp) { return -x[0]; })
-      .Case([&](tosa::FloorOp) { return std::floor(x[0]); })
-      .Case([&](tosa::CeilOp) { return std::ceil(x[0]); })
-      .Case([&](tosa::ClampOp c) {
-        return std::min(std::max(x[0], attrValue(c.getMinValAttr())),
-                        attrValue(c.getMaxValAttr()));
-      })
-      .Case([&](tosa::AddOp) { return x[0] + x[1]; })
-      .Case([&](tosa::SubOp) { return x[0] - x[1]; })
-      .Case([&](tosa::MulOp) { return x[0] * x[1]; })
-      .Case([&](tosa::MaximumOp) { return std::max(x[0], x[1]); })
-      .Case([&](tosa::MinimumOp) { return std::min(x[0], x[1]); })
-      .Case([&](tosa::PowOp) { return std::pow(x[0], x[1]); });
-}
 
 /// A chain of elementwise float ops with splat constants whose only other
 /// input is one activation, ending in a qcast: one 256-entry tosa.table.
