@@ -1,6 +1,34 @@
-//===- Quantize.cpp ---------------------------------------------------------===//
+//===- Quantize.cpp - Insert quantize/dequantize casts --------------------===//
+//
+// Decides, from calibration statistics, which values of a float TOSA function
+// are stored as integers and with which scale and zero point, and writes the
+// decision as quant.qcast/quant.dcast pairs and integer weight constants (the
+// contract is docs/QuantizedGraph.md).
+//
+// The function is first partitioned into groups executed as one integer op:
+// a conv/matmul anchor with its fused bias add and activation clamp, a binary
+// op on two activations, a layout or pooling op that keeps its input's
+// quantization, a concat, or a chain of elementwise ops that becomes a table.
+// Every other op stays float. A value gets a quantization point when an
+// integer group produces it or consumes it.
+//
+//===----------------------------------------------------------------------===//
 
 #include "qopt/Transforms/Passes.h"
+
+#include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Calibration/Statistics.h"
+#include "qopt/Quant/QuantMath.h"
+#include "qopt/Utils/TosaBuilders.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cmath>
+#include <limits>
 
 namespace qopt {
 #define GEN_PASS_DEF_QUANTIZE
@@ -10,8 +38,666 @@ namespace qopt {
 using namespace mlir;
 
 namespace {
+
+//===----------------------------------------------------------------------===//
+// Graph matching helpers
+//===----------------------------------------------------------------------===//
+
+DenseElementsAttr getConstant(Value v) {
+  DenseElementsAttr attr;
+  if (v && matchPattern(v, m_Constant(&attr)))
+    return attr;
+  return {};
+}
+
+bool isFloatTensor(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.getElementType().isF32();
+}
+
+/// A constant whose elements are all equal (any shape).
+bool isUniformConstant(Value v) {
+  DenseElementsAttr attr = getConstant(v);
+  if (!attr)
+    return false;
+  if (attr.isSplat())
+    return true;
+  if (!isa<FloatType>(attr.getElementType()))
+    return false;
+  auto values = attr.getValues<APFloat>();
+  APFloat first = *values.begin();
+  return llvm::all_of(
+      values, [&](const APFloat &x) { return x.bitwiseIsEqual(first); });
+}
+
+/// Float weights replaced by integer ones leave no dead constant behind.
+void eraseIfDead(Value constant) {
+  if (constant.use_empty())
+    constant.getDefiningOp()->erase();
+}
+
+Operation *getSingleUser(Value v) {
+  if (!v.hasOneUse())
+    return nullptr;
+  return *v.getUsers().begin();
+}
+
+/// Elementwise float ops a lookup table can absorb.
+bool isTableOp(Operation *op) {
+  return isa<tosa::SigmoidOp, tosa::TanhOp, tosa::ExpOp, tosa::LogOp,
+             tosa::ErfOp, tosa::ReciprocalOp, tosa::RsqrtOp, tosa::NegateOp,
+             tosa::AbsOp, tosa::ClampOp, tosa::FloorOp, tosa::CeilOp,
+             tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::MaximumOp,
+             tosa::MinimumOp, tosa::PowOp>(op);
+}
+
+/// The activation (non-constant) operands of an op.
+SmallVector<Value> activationOperands(Operation *op) {
+  SmallVector<Value> result;
+  for (Value v : op->getOperands())
+    if (isa<RankedTensorType>(v.getType()) && !getConstant(v))
+      result.push_back(v);
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Groups: the integer ops of the quantized graph
+//===----------------------------------------------------------------------===//
+
+enum class GroupKind {
+  Anchor,    // conv2d / depthwise_conv2d / matmul (+ bias add) (+ clamp)
+  Binary,    // add / sub / mul of two activations (+ clamp)
+  SameQuant, // pooling, reshape, transpose, clamp: output keeps input's params
+  Concat,    // concat, inputs requantized to the output
+  Table,     // elementwise chain → tosa.table
+};
+
+struct Group {
+  GroupKind kind;
+  Operation *root;
+  SmallVector<Operation *> ops; // root first, in program order
+  SmallVector<Value> inputs;    // activation inputs
+  Value output;
+};
+
+/// conv → [clamp]; matmul → reshape* → [bias add] → reshape* → [clamp];
+/// add/sub/mul → [clamp]. Only single-use links are fused.
+void extendWithEpilogue(Group &g) {
+  Value out = g.root->getResult(0);
+  if (isa<tosa::MatMulOp>(g.root) && getConstant(g.root->getOperand(1))) {
+    int64_t channels = cast<RankedTensorType>(out.getType()).getShape().back();
+    auto keepsChannels = [&](Operation *op) {
+      return isa<tosa::ReshapeOp>(op) &&
+             cast<RankedTensorType>(op->getResult(0).getType())
+                     .getShape()
+                     .back() == channels;
+    };
+    SmallVector<Operation *> chain;
+    Value v = out;
+    while (Operation *user = getSingleUser(v)) {
+      if (!keepsChannels(user))
+        break;
+      chain.push_back(user);
+      v = user->getResult(0);
+    }
+    Operation *add = getSingleUser(v);
+    bool hasBias = false;
+    if (auto addOp = dyn_cast_or_null<tosa::AddOp>(add)) {
+      Value other =
+          addOp.getInput1() == v ? addOp.getInput2() : addOp.getInput1();
+      auto shape = cast<RankedTensorType>(other.getType()).getShape();
+      hasBias =
+          getConstant(other) && !shape.empty() &&
+          (shape.back() == channels || shape.back() == 1) &&
+          llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; });
+    }
+    if (hasBias) {
+      chain.push_back(add);
+      v = add->getResult(0);
+      while (Operation *user = getSingleUser(v)) {
+        if (!keepsChannels(user))
+          break;
+        chain.push_back(user);
+        v = user->getResult(0);
+      }
+    }
+    // Reshapes are fused only on the way to a bias add or a clamp.
+    if (hasBias || isa_and_nonnull<tosa::ClampOp>(getSingleUser(v))) {
+      g.ops.append(chain);
+      out = v;
+    }
+  }
+  if (auto clamp = dyn_cast_or_null<tosa::ClampOp>(getSingleUser(out))) {
+    g.ops.push_back(clamp);
+    out = clamp.getResult();
+  }
+  g.output = out;
+}
+
+/// Grows a table chain from `x` through `first`: elementwise ops whose
+/// operands are `x`, chain values or uniform constants, with x's shape.
+/// Returns the chain when it has exactly one value used outside it.
+std::optional<Group> growTable(Value x, Operation *first,
+                               const llvm::DenseSet<Operation *> &taken) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  llvm::SetVector<Operation *> chain;
+  llvm::DenseSet<Value> inside{x};
+  auto eligible = [&](Operation *op) {
+    if (taken.contains(op) || chain.contains(op) || !isTableOp(op) ||
+        op->getNumResults() != 1 || op->getResult(0).getType() != xType)
+      return false;
+    bool usesChain = false;
+    for (Value v : op->getOperands()) {
+      if (inside.contains(v))
+        usesChain = true;
+      else if (!isUniformConstant(v))
+        return false;
+    }
+    return usesChain;
+  };
+  if (!eligible(first))
+    return std::nullopt;
+  SmallVector<Operation *> worklist{first};
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    if (!eligible(op))
+      continue;
+    chain.insert(op);
+    inside.insert(op->getResult(0));
+    // Only users of chain values: another user of x alone starts its own
+    // table (x → sigmoid and x → tanh are two tables, not one with two
+    // outputs), while x · f(x) is reached through f(x).
+    for (Operation *user : op->getResult(0).getUsers())
+      worklist.push_back(user);
+  }
+  Value output;
+  for (Operation *op : chain) {
+    Value r = op->getResult(0);
+    bool escapes = llvm::any_of(
+        r.getUsers(), [&](Operation *user) { return !chain.contains(user); });
+    if (!escapes)
+      continue;
+    if (output)
+      return std::nullopt;
+    output = r;
+  }
+  if (!output)
+    return std::nullopt;
+  Group g{GroupKind::Table, first, {}, {x}, output};
+  g.ops = chain.takeVector();
+  llvm::sort(g.ops,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return g;
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+enum class ActRange { MinMax, Percentile, Mse };
+
+struct LayerBits {
+  unsigned weight;
+  unsigned act;
+};
+
 struct QuantizePass : qopt::impl::QuantizeBase<QuantizePass> {
   using Base::Base;
-  void runOnOperation() override {}
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult checkOptions(ModuleOp module);
+  LogicalResult checkStatistics(func::FuncOp func);
+  LogicalResult parseLayerBits(func::FuncOp func);
+  void partition(func::FuncOp func);
+  LogicalResult decideActivations();
+  LogicalResult quantizeWeights(Group &g);
+  void insertCasts(func::FuncOp func);
+
+  quant::UniformQuantizedType activationType(Value v, unsigned bits);
+  LayerBits bitsFor(const Group &g) const;
+  std::optional<unsigned> statId(Value v) const {
+    auto it = ids.find(v);
+    if (it == ids.end())
+      return std::nullopt;
+    return it->second;
+  }
+
+  MLIRContext *ctx = nullptr;
+  ActRange range = ActRange::MinMax;
+  qopt::CalibrationStatistics stats;
+  DenseMap<Value, unsigned> ids;
+  std::map<std::string, LayerBits> bitsByKey;
+  std::vector<Group> groups;
+  DenseMap<Operation *, Group *> groupOf;
+  /// Chosen quantization of every quantization point.
+  DenseMap<Value, quant::UniformQuantizedType> pointType;
 };
+
+LogicalResult QuantizePass::checkOptions(ModuleOp module) {
+  auto checkBits = [&](unsigned bits, StringRef what) -> LogicalResult {
+    if (bits >= 2 && bits <= 8)
+      return success();
+    return module.emitError() << "unsupported " << what << " bit width " << bits
+                              << ": qopt quantizes to 2..8 bits";
+  };
+  if (failed(checkBits(weightBits, "weight")) ||
+      failed(checkBits(actBits, "activation")))
+    return failure();
+  std::optional<ActRange> parsed =
+      llvm::StringSwitch<std::optional<ActRange>>(actRange)
+          .Case("minmax", ActRange::MinMax)
+          .Case("percentile", ActRange::Percentile)
+          .Case("mse", ActRange::Mse)
+          .Default(std::nullopt);
+  if (!parsed)
+    return module.emitError() << "unknown act-range '" << actRange
+                              << "': expected minmax, percentile or mse";
+  range = *parsed;
+  if (weightRange != "minmax" && weightRange != "mse")
+    return module.emitError() << "unknown weight-range '" << weightRange
+                              << "': expected minmax or mse";
+  if (!(percentile > 0.0 && percentile <= 100.0))
+    return module.emitError()
+           << "percentile " << percentile << " is not in (0, 100]";
+  if (statsFile.empty())
+    return module.emitError()
+           << "qopt-quantize needs a statistics file (stats=FILE, written by "
+              "qopt-calibrate)";
+  return success();
+}
+
+LogicalResult QuantizePass::checkStatistics(func::FuncOp func) {
+  // Only float TOSA is understood; anything else would be silently skipped.
+  WalkResult walk = func.walk([&](Operation *op) {
+    if (op == func.getOperation() || isa<func::ReturnOp>(op) ||
+        isa<tosa::TosaDialect>(op->getDialect()))
+      return WalkResult::advance();
+    op->emitError() << "'" << op->getName()
+                    << "' is not a TOSA operation: qopt-quantize takes float "
+                       "TOSA (run the frontend's TOSA lowering first)";
+    return WalkResult::interrupt();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+
+  SmallVector<Value> activations = qopt::getActivationTensors(func);
+  if (activations.size() != stats.tensors.size())
+    return func.emitError()
+           << "statistics file '" << statsFile
+           << "' does not match the graph: " << stats.tensors.size()
+           << " tensors in the file, " << activations.size()
+           << " activations in '" << func.getName() << "'";
+  for (auto [i, v] : llvm::enumerate(activations)) {
+    const qopt::TensorStatistics &t = stats.tensors[i];
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    std::string source = qopt::describeActivation(v);
+    if (t.source != source || ArrayRef<int64_t>(t.shape) != shape) {
+      auto diag = emitError(v.getLoc())
+                  << "statistics file '" << statsFile
+                  << "' does not match the graph: tensor #" << i << " is "
+                  << source << " " << v.getType() << " here but " << t.source
+                  << " [";
+      llvm::interleaveComma(t.shape, diag);
+      return diag << "] in the file";
+    }
+    ids[v] = i;
+  }
+  return success();
+}
+
+/// `layer-bits` entries are `KEY=W` or `KEY=W/A`, KEY being an activation id
+/// or the name of an op's location.
+LogicalResult QuantizePass::parseLayerBits(func::FuncOp func) {
+  for (const std::string &entry : layerBits) {
+    auto [key, value] = StringRef(entry).split('=');
+    auto [w, a] = value.split('/');
+    unsigned wb = 0, ab = actBits;
+    if (key.empty() || w.getAsInteger(10, wb) ||
+        (!a.empty() && a.getAsInteger(10, ab)))
+      return func.emitError() << "invalid layer-bits entry '" << entry
+                              << "': expected ID=W or ID=W/A";
+    if (wb < 2 || wb > 8 || ab < 2 || ab > 8)
+      return func.emitError() << "unsupported bit width in layer-bits entry '"
+                              << entry << "': qopt quantizes to 2..8 bits";
+    bitsByKey[key.str()] = {wb, ab};
+  }
+  return success();
+}
+
+LayerBits QuantizePass::bitsFor(const Group &g) const {
+  if (std::optional<unsigned> id = statId(g.output)) {
+    auto it = bitsByKey.find(std::to_string(*id));
+    if (it != bitsByKey.end())
+      return it->second;
+  }
+  if (auto name = dyn_cast<NameLoc>(g.root->getLoc())) {
+    auto it = bitsByKey.find(name.getName().str());
+    if (it != bitsByKey.end())
+      return it->second;
+  }
+  return {weightBits, actBits};
+}
+
+/// Walks the function in program order and forms the integer groups. An op
+/// joins a group only when its activation inputs are (or can be) integers:
+/// produced by an integer group or a function argument. Convolutions and
+/// matmuls always do, quantizing whatever feeds them.
+void QuantizePass::partition(func::FuncOp func) {
+  llvm::DenseSet<Value> integral;
+  for (BlockArgument arg : func.getArguments())
+    if (isFloatTensor(arg))
+      integral.insert(arg);
+  llvm::DenseSet<Operation *> taken;
+
+  auto add = [&](Group g) {
+    for (Operation *op : g.ops)
+      taken.insert(op);
+    integral.insert(g.output);
+    groups.push_back(std::move(g));
+  };
+
+  func.walk([&](Operation *op) {
+    if (taken.contains(op) || op->getNumResults() != 1 ||
+        !isFloatTensor(op->getResult(0)))
+      return;
+    SmallVector<Value> inputs = activationOperands(op);
+    if (inputs.empty() || !llvm::all_of(inputs, isFloatTensor))
+      return;
+    bool allIntegral =
+        llvm::all_of(inputs, [&](Value v) { return integral.contains(v); });
+
+    if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op)) {
+      if (!getConstant(op->getOperand(1)) || !getConstant(op->getOperand(2)))
+        return;
+      Group g{GroupKind::Anchor, op, {op}, {op->getOperand(0)}, {}};
+      extendWithEpilogue(g);
+      return add(std::move(g));
+    }
+    if (isa<tosa::MatMulOp>(op)) {
+      Group g{GroupKind::Anchor, op, {op}, inputs, {}};
+      extendWithEpilogue(g);
+      return add(std::move(g));
+    }
+    if (isa<tosa::AddOp, tosa::SubOp, tosa::MulOp>(op) && inputs.size() == 2 &&
+        allIntegral) {
+      Group g{GroupKind::Binary, op, {op}, inputs, {}};
+      extendWithEpilogue(g);
+      return add(std::move(g));
+    }
+    if (isa<tosa::MaxPool2dOp, tosa::AvgPool2dOp, tosa::ReshapeOp,
+            tosa::TransposeOp, tosa::ClampOp>(op) &&
+        inputs.size() == 1 && allIntegral)
+      return add({GroupKind::SameQuant, op, {op}, inputs, op->getResult(0)});
+    if (isa<tosa::ConcatOp>(op) && allIntegral &&
+        inputs.size() == op->getNumOperands())
+      return add({GroupKind::Concat, op, {op}, inputs, op->getResult(0)});
+    if (inputs.size() == 1 && allIntegral)
+      if (std::optional<Group> g = growTable(inputs[0], op, taken))
+        return add(std::move(*g));
+  });
+  for (Group &g : groups)
+    for (Operation *op : g.ops)
+      groupOf[op] = &g;
+}
+
+quant::UniformQuantizedType QuantizePass::activationType(Value v,
+                                                         unsigned bits) {
+  const qopt::Histogram &h = stats.tensors[*statId(v)].histogram;
+  std::pair<double, double> r{h.min, h.max};
+  if (range == ActRange::Percentile)
+    r = qopt::percentileRange(h, percentile);
+  else if (range == ActRange::Mse)
+    r = qopt::mseRange(h, bits);
+  qopt::QuantParams p = qopt::chooseAsymmetric(r.first, r.second, bits);
+  return quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
+      Float32Type::get(ctx), p.scale, p.zeroPoint, p.qmin, p.qmax);
+}
+
+/// Chooses the quantization of every group's inputs and output. Groups are
+/// in program order, so an input's quantization is known before a group
+/// that inherits it.
+LogicalResult QuantizePass::decideActivations() {
+  auto ensure = [&](Value v, unsigned bits) -> LogicalResult {
+    if (pointType.count(v))
+      return success();
+    if (!statId(v))
+      return emitError(v.getLoc()) << "no statistics for this activation";
+    pointType[v] = activationType(v, bits);
+    return success();
+  };
+  for (Group &g : groups) {
+    LayerBits bits = bitsFor(g);
+    for (Value in : g.inputs)
+      if (failed(ensure(in, actBits)))
+        return failure();
+    switch (g.kind) {
+    case GroupKind::SameQuant:
+      pointType[g.output] = pointType[g.inputs[0]];
+      break;
+    case GroupKind::Concat: {
+      quant::UniformQuantizedType first = pointType[g.inputs[0]];
+      bool same = llvm::all_of(g.inputs,
+                               [&](Value v) { return pointType[v] == first; });
+      if (same)
+        pointType[g.output] = first;
+      else if (failed(ensure(g.output, bits.act)))
+        return failure();
+      break;
+    }
+    default:
+      if (failed(ensure(g.output, bits.act)))
+        return failure();
+    }
+  }
+  return success();
+}
+
+/// Replaces the weight (and bias) operands of an anchor by integer constants
+/// read through scast + dcast, per output channel unless per-channel=false.
+LogicalResult QuantizePass::quantizeWeights(Group &g) {
+  Operation *op = g.root;
+  bool isMatMul = isa<tosa::MatMulOp>(op);
+  Value weight = op->getOperand(1);
+  DenseElementsAttr wAttr = getConstant(weight);
+  if (!wAttr)
+    return success(); // matmul of two activations
+  auto wType = cast<RankedTensorType>(weight.getType());
+  if (!wType.getElementType().isF32())
+    return op->emitError("expected f32 weights, got ") << wType;
+
+  // Output-channel axis of the weight layout.
+  int64_t axis = 0, multiplier = 1;
+  if (isa<tosa::DepthwiseConv2DOp>(op)) {
+    axis = 2;
+    multiplier = wType.getShape()[3];
+  } else if (isMatMul) {
+    axis = 2;
+  }
+  bool perAxis = perChannel && multiplier == 1;
+  int64_t channels = perAxis ? wType.getShape()[axis] : 1;
+
+  // Gather each channel's values.
+  SmallVector<float> w(wAttr.getValues<float>());
+  auto channelOf = [&](size_t flat) -> int64_t {
+    if (!perAxis)
+      return 0;
+    int64_t stride = 1;
+    for (int64_t d = wType.getRank() - 1; d > axis; --d)
+      stride *= wType.getShape()[d];
+    return (flat / stride) % channels;
+  };
+  std::vector<std::vector<float>> perChannelValues(channels);
+  for (size_t i = 0; i < w.size(); ++i)
+    perChannelValues[channelOf(i)].push_back(w[i]);
+
+  unsigned bits = bitsFor(g).weight;
+  SmallVector<qopt::QuantParams> params;
+  for (const std::vector<float> &values : perChannelValues) {
+    double absMax = 0;
+    for (float x : values)
+      absMax = std::max(absMax, std::fabs(static_cast<double>(x)));
+    if (weightRange == "mse")
+      absMax = qopt::mseClipSymmetric(values, bits);
+    params.push_back(qopt::chooseSymmetric(absMax, bits));
+  }
+  SmallVector<int64_t> q(w.size());
+  for (size_t i = 0; i < w.size(); ++i)
+    q[i] = qopt::quantize(w[i], params[channelOf(i)]);
+
+  OpBuilder b(op);
+  Location loc = weight.getLoc();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto signedFlag = quant::QuantizationFlags::Signed;
+  SmallVector<double> scales = llvm::map_to_vector(
+      params, [](const qopt::QuantParams &p) { return p.scale; });
+
+  // A constant of `storage` integers read as `qtype`, in float.
+  auto dequantizedConst = [&](RankedTensorType floatType, Type storage,
+                              ArrayRef<int64_t> values,
+                              quant::QuantizedType qtype) -> Value {
+    Value ints =
+        qopt::createIntConst(b, loc, floatType.getShape(), storage, values);
+    Value cast =
+        quant::StorageCastOp::create(b, loc, floatType.clone(qtype), ints);
+    return quant::DequantizeCastOp::create(b, loc, floatType, cast);
+  };
+  auto perAxisOrTensor = [&](Type storage, ArrayRef<double> s, int64_t dim,
+                             int64_t qmin,
+                             int64_t qmax) -> quant::QuantizedType {
+    if (s.size() == 1)
+      return quant::UniformQuantizedType::get(signedFlag, storage, f32, s[0], 0,
+                                              qmin, qmax);
+    return quant::UniformQuantizedPerAxisType::get(
+        signedFlag, storage, f32, s, SmallVector<int64_t>(s.size(), 0), dim,
+        qmin, qmax);
+  };
+
+  op->setOperand(
+      1, dequantizedConst(wType, i8, q,
+                          perAxisOrTensor(i8, scales, axis, params[0].qmin,
+                                          params[0].qmax)));
+  eraseIfDead(weight);
+
+  // Bias in s_in · s_w[c], as i32.
+  Value bias;
+  if (isMatMul) {
+    for (Operation *chained : g.ops)
+      if (auto add = dyn_cast<tosa::AddOp>(chained))
+        bias = getConstant(add.getInput1()) ? add.getInput1() : add.getInput2();
+  } else {
+    bias = op->getOperand(2);
+  }
+  if (!bias)
+    return success();
+  DenseElementsAttr bAttr = getConstant(bias);
+  auto bType = cast<RankedTensorType>(bias.getType());
+  if (!bAttr || !bType.getElementType().isF32())
+    return op->emitError("expected a constant f32 bias, got ") << bType;
+  double inScale = pointType[g.inputs[0]].getScale();
+  SmallVector<float> bValues(bAttr.getValues<float>());
+  // The output's last axis is the channel axis of conv, depthwise and matmul.
+  int64_t biasChannels =
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape().back();
+  // Broadcast a size-1 bias (or scale) to every channel when either varies.
+  int64_t n = (bValues.size() == 1 && scales.size() == 1) ? 1 : biasChannels;
+  SmallVector<double> biasScales;
+  SmallVector<int64_t> biasInts;
+  for (int64_t c = 0; c < n; ++c) {
+    double s = inScale * scales[scales.size() == 1 ? 0 : c];
+    float value = bValues[bValues.size() == 1 ? 0 : c];
+    biasScales.push_back(s);
+    qopt::QuantParams p{s, 0, std::numeric_limits<int32_t>::min(),
+                        std::numeric_limits<int32_t>::max()};
+    biasInts.push_back(qopt::quantize(value, p));
+  }
+  SmallVector<int64_t> biasShape(bType.getRank(), 1);
+  biasShape.back() = n;
+  auto biasType = RankedTensorType::get(biasShape, f32);
+  Value newBias =
+      dequantizedConst(biasType, i32, biasInts,
+                       perAxisOrTensor(i32, biasScales, bType.getRank() - 1,
+                                       std::numeric_limits<int32_t>::min(),
+                                       std::numeric_limits<int32_t>::max()));
+  bias.replaceUsesWithIf(newBias, [&](OpOperand &use) {
+    return groupOf.lookup(use.getOwner()) == &g;
+  });
+  eraseIfDead(bias);
+  return success();
+}
+
+/// qcast + dcast after every quantization point; arguments and results carry
+/// their quantization as `qopt.quant` (and become integers with int-io).
+void QuantizePass::insertCasts(func::FuncOp func) {
+  auto qtypeName = StringAttr::get(ctx, "qopt.quant");
+  Block &entry = func.getBody().front();
+  // In reverse statistics order: deterministic, and the casts of arguments,
+  // each inserted at the start of the block, end up in argument order.
+  SmallVector<Value> points =
+      llvm::to_vector(llvm::make_first_range(pointType));
+  llvm::sort(points, [&](Value a, Value b) { return ids[a] > ids[b]; });
+  for (Value value : points) {
+    quant::UniformQuantizedType qtype = pointType[value];
+    auto floatType = cast<RankedTensorType>(value.getType());
+    auto quantType = floatType.clone(qtype);
+    OpBuilder b(ctx);
+    b.setInsertionPointAfterValue(value);
+    Location loc = value.getLoc();
+    auto arg = dyn_cast<BlockArgument>(value);
+    if (arg && intIO) {
+      // The caller passes integers: the argument itself is quantized.
+      arg.setType(quantType);
+      Value dq = quant::DequantizeCastOp::create(b, loc, floatType, arg);
+      arg.replaceAllUsesExcept(dq, dq.getDefiningOp());
+    } else {
+      Value q = quant::QuantizeCastOp::create(b, loc, quantType, value);
+      Value dq = quant::DequantizeCastOp::create(b, loc, floatType, q);
+      value.replaceAllUsesExcept(dq, q.getDefiningOp());
+    }
+    if (arg)
+      func.setArgAttr(arg.getArgNumber(), qtypeName, TypeAttr::get(qtype));
+  }
+  auto ret = cast<func::ReturnOp>(entry.getTerminator());
+  for (OpOperand &result : ret->getOpOperands()) {
+    auto dq = result.get().getDefiningOp<quant::DequantizeCastOp>();
+    if (!dq)
+      continue;
+    Type qtype = getElementTypeOrSelf(dq.getInput().getType());
+    func.setResultAttr(result.getOperandNumber(), qtypeName,
+                       TypeAttr::get(qtype));
+    if (intIO)
+      result.set(dq.getInput());
+  }
+  func.setFunctionType(
+      FunctionType::get(ctx, entry.getArgumentTypes(), ret.getOperandTypes()));
+}
+
+void QuantizePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  ctx = &getContext();
+  if (failed(checkOptions(module)))
+    return signalPassFailure();
+  llvm::Expected<qopt::CalibrationStatistics> read =
+      qopt::readStatistics(statsFile);
+  if (!read) {
+    module.emitError() << llvm::toString(read.takeError());
+    return signalPassFailure();
+  }
+  stats = std::move(*read);
+  func::FuncOp func = qopt::lookupEntryFunction(
+      module, entry.empty() ? StringRef(stats.function) : StringRef(entry));
+  if (!func || failed(checkStatistics(func)) || failed(parseLayerBits(func)))
+    return signalPassFailure();
+
+  partition(func);
+  if (failed(decideActivations()))
+    return signalPassFailure();
+  for (Group &g : groups)
+    if (g.kind == GroupKind::Anchor && failed(quantizeWeights(g)))
+      return signalPassFailure();
+  insertCasts(func);
+}
+
 } // namespace

@@ -1,0 +1,1 @@
+"""qopt: an MLIR-based quantization compiler (Python face)."""
