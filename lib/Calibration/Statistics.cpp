@@ -3,7 +3,6 @@
 #include "qopt/Calibration/Statistics.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -50,6 +49,13 @@ static bool fromJSON(const json::Value &value, TensorStatistics &t,
          o.map("histogram", t.histogram.counts);
 }
 
+/// Shortest round-trip form, as in the file.
+static std::string number(double v) {
+  std::string text;
+  raw_string_ostream(text) << json::Value(v);
+  return text;
+}
+
 /// Semantic checks the JSON schema cannot express; the quantizer relies on
 /// them (tensors indexed by id, finite ranges, non-negative counts).
 static Error checkTensor(const TensorStatistics &t, size_t index) {
@@ -64,11 +70,11 @@ static Error checkTensor(const TensorStatistics &t, size_t index) {
       return fail("negative dimension " + Twine(d) + " in shape");
   const Histogram &h = t.histogram;
   if (!std::isfinite(h.min) || !std::isfinite(h.max) || h.min > h.max)
-    return fail(
-        formatv("min {0} and max {1} are not a finite range", h.min, h.max));
+    return fail("min " + number(h.min) + " and max " + number(h.max) +
+                " are not a finite range");
   for (double c : h.counts)
     if (!(c >= 0.0) || std::isinf(c))
-      return fail(formatv("histogram count {0} is not a count", c));
+      return fail("histogram count " + number(c) + " is not a count");
   return Error::success();
 }
 

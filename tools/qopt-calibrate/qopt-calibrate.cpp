@@ -136,7 +136,9 @@ Expected<qopt::Tensor> SampleSource::get(size_t i) const {
 
 /// "[=====     ] pass 1/2, 37/64" redrawn in place, only on a terminal.
 static void showProgress(unsigned pass, size_t done, size_t total) {
-  if (!sys::Process::StandardErrIsDisplayed())
+  // At most ~100 redraws per pass: fast models run thousands of samples.
+  if (!sys::Process::StandardErrIsDisplayed() ||
+      (done % std::max<size_t>(total / 100, 1) != 0 && done != total))
     return;
   constexpr size_t width = 30;
   size_t filled = done * width / total;

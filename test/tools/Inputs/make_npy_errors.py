@@ -1,4 +1,5 @@
-"""Writes the .npy inputs of qopt-run-errors.test into the given directory."""
+"""Writes the .npy inputs of qopt-run-errors.test and
+qopt-run-npy-errors.test into the given directory."""
 
 import os
 import sys
