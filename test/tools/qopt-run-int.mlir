@@ -1,11 +1,14 @@
-// qopt-run on integer TOSA, bit-exact against numpy (Inputs/reference.py).
+// qopt-run on integer TOSA and on quant casts (QDQ), bit-exact against numpy
+// (Inputs/reference.py).
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: %python %S/Inputs/reference.py gen %t int_conv int_matmul
+// RUN: %python %S/Inputs/reference.py gen %t int_conv int_matmul qdq
 // RUN: qopt-run %s --entry int_conv --input %t/int_conv/in0.npy --input %t/int_conv/in1.npy --input %t/int_conv/in2.npy --output %t/int_conv/out0.npy --output %t/int_conv/out1.npy
 // RUN: qopt-run %s --entry int_matmul --input %t/int_matmul/in0.npy --input %t/int_matmul/in1.npy --output %t/int_matmul/out0.npy
-// RUN: %python %S/Inputs/reference.py check %t int_conv int_matmul | FileCheck %s
+// RUN: qopt-run %s --entry qdq --input %t/qdq/in0.npy --output %t/qdq/out0.npy
+// RUN: %python %S/Inputs/reference.py check %t int_conv int_matmul qdq | FileCheck %s
 // CHECK: int_conv: ok
 // CHECK: int_matmul: ok
+// CHECK: qdq: ok
 
 // int8 conv with an input zero point, i32 accumulators, per-channel rescale
 // (SINGLE_ROUND) to an output zero point, ReLU as an integer clamp.
@@ -33,4 +36,11 @@ func.func @int_matmul(%a: tensor<1x3x16xi8>, %b: tensor<1x16x4xi8>) -> tensor<1x
   %ozp = "tosa.const"() {values = dense<-7> : tensor<1xi8>} : () -> tensor<1xi8>
   %r = tosa.rescale %acc, %m, %s, %rzp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = #tosa.rounding_mode<DOUBLE_ROUND>, scale32 = true} : (tensor<1x3x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x3x4xi8>
   return %r : tensor<1x3x4xi8>
+}
+
+// quant.qcast/dcast, lowered by qopt-lower-quant inside the JIT pipeline.
+func.func @qdq(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %q = quant.qcast %x : tensor<2x8xf32> to tensor<2x8x!quant.uniform<i8<-8:7>:f32, 0.5:-2>>
+  %d = quant.dcast %q : tensor<2x8x!quant.uniform<i8<-8:7>:f32, 0.5:-2>> to tensor<2x8xf32>
+  return %d : tensor<2x8xf32>
 }

@@ -126,6 +126,25 @@ def multi_reference(x):
             np.float32(7.0)]
 
 
+def slice_inputs():
+    return [rng().standard_normal((3, 4)).astype(np.float32)]
+
+
+def slice_reference(x):
+    return [x[1:3, 1:3]]
+
+
+def qdq_inputs():
+    # Every half-way point of the quantization grid, and values that clamp.
+    return [((np.arange(16, dtype=np.float32) - 8) * 0.5 - 0.25).reshape(2, 8)]
+
+
+def qdq_reference(x):
+    # scale 0.5, zero point -2, storage i8<-8:7>; ties round to even.
+    q = np.clip(np.round(x.astype(np.float64) / 0.5) - 2, -8, 7)
+    return [((q + 2) * 0.5).astype(np.float32)]
+
+
 DTYPES = [np.float64, np.int8, np.uint8, np.int16, np.int32, np.int64, bool]
 
 
@@ -143,8 +162,10 @@ CASES = {
     "matmul": (matmul_inputs, matmul_reference, False),
     "elementwise": (elementwise_inputs, elementwise_reference, False),
     "multi": (multi_inputs, multi_reference, True),
+    "slice": (slice_inputs, slice_reference, True),
     "int_conv": (int_conv_inputs, int_conv_reference, True),
     "int_matmul": (int_matmul_inputs, int_matmul_reference, True),
+    "qdq": (qdq_inputs, qdq_reference, True),
     "dtypes": (dtypes_inputs, dtypes_reference, True),
 }
 
