@@ -3,7 +3,6 @@
 #include "qopt/Runtime/Npy.h"
 
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
@@ -185,6 +184,10 @@ Expected<Tensor> parseNpy(MemoryBufferRef buffer) {
 
   std::optional<DType> dtype = dtypeFromDescr(header->descr);
   if (!dtype) {
+    if (header->descr.size() == 3 && header->descr[0] == '>')
+      return fail("big-endian data ('" + header->descr +
+                  "') is not supported; use a little-endian array "
+                  "(numpy: a.astype(a.dtype.newbyteorder('<')))");
     std::string supported;
     interleave(
         kDescrs,
@@ -192,10 +195,6 @@ Expected<Tensor> parseNpy(MemoryBufferRef buffer) {
           supported += (dtypeName(e.dtype) + " (" + e.descr + ")").str();
         },
         [&] { supported += ", "; });
-    if (header->descr.size() == 3 && header->descr[0] == '>')
-      return fail("big-endian data ('" + header->descr +
-                  "') is not supported; use a little-endian array "
-                  "(numpy: a.astype(a.dtype.newbyteorder('<')))");
     return fail("unsupported dtype '" + header->descr +
                 "'; supported: " + supported);
   }
@@ -204,9 +203,8 @@ Expected<Tensor> parseNpy(MemoryBufferRef buffer) {
                 "array (numpy: np.ascontiguousarray)");
 
   uint64_t expected = dtypeSize(*dtype);
-  for (int64_t d : header->shape) {
+  for (int64_t d : header->shape)
     expected = SaturatingMultiply(expected, uint64_t(d));
-  }
   uint64_t actual = data.size() - split->second;
   if (actual != expected)
     return fail("holds " + Twine(actual) + " bytes of data, expected " +

@@ -11,6 +11,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <cassert>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ struct Tensor {
 
   /// The elements viewed as `T`, which must match the dtype's size.
   template <typename T> llvm::ArrayRef<T> values() const {
+    assert(sizeof(T) == dtypeSize(dtype) && "element type of another size");
     return {reinterpret_cast<const T *>(bytes.data()),
             bytes.size() / sizeof(T)};
   }
