@@ -12,6 +12,7 @@
 #include "qopt/Conversion/Passes.h"
 #include "qopt/Quant/QuantMath.h"
 #include "qopt/Utils/TosaBuilders.h"
+#include "qopt/Utils/TosaQueries.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/IRMapping.h"
@@ -275,6 +276,12 @@ public:
         b.getBoolAttr(false), b.getBoolAttr(false));
   }
 
+  /// The integers of `x` minus its zero point, times `multiplier`, in i32.
+  Value widen(const Activation &x, double multiplier) {
+    return rescale(storage(x.quantized), b.getI32Type(), {multiplier},
+                   x.params.zeroPoint, 0);
+  }
+
   /// Clamps i8 `v` to the output's range (see outputBounds) where that is
   /// narrower than what the i8 rescale already saturates to.
   Value clampToOutput(Value v, const QuantParams &out, tosa::ClampOp fused) {
@@ -511,8 +518,7 @@ template <typename BinaryOp> struct BinaryPattern : IslandPattern {
     Type i32 = rewriter.getI32Type();
     auto resultType = cast<RankedTensorType>(op.getType()).clone(i32);
     auto widen = [&](const Activation &x, double multiplier) {
-      return ib.rescale(ib.storage(x.quantized), i32, {multiplier},
-                        x.params.zeroPoint, 0);
+      return ib.widen(x, multiplier);
     };
     Value acc;
     double accScale;
@@ -536,7 +542,10 @@ template <typename BinaryOp> struct BinaryPattern : IslandPattern {
 };
 
 /// avg_pool2d → qcast: int pooling between zero points (the quantizer keeps
-/// the input's quantization; a different one costs a rescale).
+/// the input's quantization; a different one costs a rescale). A global
+/// pool, whose average is much narrower than its input and so gets its own
+/// quantization, instead sums in i32 and rescales once by s_in / (H·W·s_out),
+/// keeping the precision an i8 average would round away.
 struct AvgPoolPattern : IslandPattern {
   using IslandPattern::IslandPattern;
 
@@ -550,6 +559,24 @@ struct AvgPoolPattern : IslandPattern {
       return failure();
     IslandBuilder ib = builder(rewriter, qcast);
     Type i8 = rewriter.getI8Type();
+    bool sameQuant = in->params.scale == out->scale &&
+                     in->params.zeroPoint == out->zeroPoint;
+    if (!sameQuant && qopt::isGlobalPool(pool)) {
+      Value sum = ib.widen(*in, 1.0);
+      for (int32_t axis : {1, 2}) {
+        auto type = cast<RankedTensorType>(sum.getType());
+        SmallVector<int64_t> shape(type.getShape());
+        shape[axis] = 1;
+        sum = tosa::ReduceSumOp::create(rewriter, qcast.getLoc(),
+                                        type.clone(shape), sum,
+                                        rewriter.getI32IntegerAttr(axis));
+      }
+      ArrayRef<int64_t> kernel = pool.getKernel();
+      double count = double(kernel[0] * kernel[1]);
+      finish(rewriter, qcast,
+             ib.requantizeAcc(sum, {in->params.scale / count}, *out, nullptr));
+      return success();
+    }
     Value zp = ib.zeroPoint(i8, in->params.zeroPoint);
     Value pooled = tosa::AvgPool2dOp::create(
         rewriter, qcast.getLoc(), pool.getType().clone(i8),

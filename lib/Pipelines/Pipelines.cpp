@@ -50,18 +50,18 @@ void buildQuantizePipeline(OpPassManager &pm,
 void buildLowerToLLVMPipeline(OpPassManager &pm) {
   // Quant casts first (a no-op on graphs without them), then the upstream
   // TOSA → linalg → loops → LLVM path. Every function gets the C interface
-  // so that the runtime can call it with memref descriptors.
+  // so that the runtime can call it with memref descriptors; results come
+  // back as returned descriptors that the runtime copies out and frees.
   pm.addNestedPass<func::FuncOp>(createLowerQuant());
   const char *pipeline =
       "func.func(tosa-to-linalg-named, tosa-to-linalg, "
-      "tosa-to-arith{use-32-bit include-apply-rescale=false}, tosa-to-tensor,"
+      "tosa-to-arith{use-32-bit include-apply-rescale=true}, tosa-to-tensor,"
       " canonicalize, linalg-fuse-elementwise-ops),"
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs},"
       "func.func(buffer-hoisting, promote-buffers-to-stack{"
       "max-alloc-size-in-bytes=4096}),"
-      "buffer-deallocation-pipeline,"
+      "buffer-deallocation-pipeline, convert-bufferization-to-memref,"
       "func.func(convert-linalg-to-loops),"
       "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
       "convert-math-to-llvm, convert-math-to-libm,"

@@ -20,6 +20,7 @@
 #include "qopt/Calibration/Statistics.h"
 #include "qopt/Quant/QuantMath.h"
 #include "qopt/Utils/TosaBuilders.h"
+#include "qopt/Utils/TosaQueries.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -105,11 +106,13 @@ SmallVector<Value> activationOperands(Operation *op) {
 //===----------------------------------------------------------------------===//
 
 enum class GroupKind {
-  Anchor,    // conv2d / depthwise_conv2d / matmul (+ bias add) (+ clamp)
-  Binary,    // add / sub / mul of two activations (+ clamp)
-  SameQuant, // pooling, reshape, transpose, clamp: output keeps input's params
-  Concat,    // concat, inputs requantized to the output
-  Table,     // elementwise chain → tosa.table
+  Anchor,     // conv2d / depthwise_conv2d / matmul (+ bias add) (+ clamp)
+  Binary,     // add / sub / mul of two activations (+ clamp)
+  SameQuant,  // pooling, reshape, transpose, clamp: output keeps input's params
+  Concat,     // concat, inputs requantized to the output
+  GlobalPool, // global average pool: its own output quantization, as the
+              // average is far narrower than the input
+  Table,      // elementwise chain → tosa.table
 };
 
 struct Group {
@@ -426,6 +429,9 @@ void QuantizePass::partition(func::FuncOp func) {
       extendWithEpilogue(g);
       return add(std::move(g));
     }
+    if (auto pool = dyn_cast<tosa::AvgPool2dOp>(op);
+        pool && inputs.size() == 1 && allIntegral && qopt::isGlobalPool(pool))
+      return add({GroupKind::GlobalPool, op, {op}, inputs, op->getResult(0)});
     if (isa<tosa::MaxPool2dOp, tosa::AvgPool2dOp, tosa::ReshapeOp,
             tosa::TransposeOp, tosa::ClampOp>(op) &&
         inputs.size() == 1 && allIntegral)

@@ -279,6 +279,30 @@ func.func @avg_pool(%x: tensor<1x4x4x2xf32>) -> tensor<1x2x2x2xf32> {
 
 // -----
 
+// A global average pool with its own quantization sums in i32 and rescales
+// once: M = s_in / (H·W·s_out) = 0.5 / (16·0.0625) = 0.5 = 2^30·2^-31.
+// CHECK-LABEL: func.func @global_avg_pool
+// CHECK: %[[W:.*]] = tosa.rescale %{{.*}} -> tensor<1x4x4x2xi32>
+// CHECK: %[[S1:.*]] = tosa.reduce_sum %[[W]] {axis = 1 : i32} : (tensor<1x4x4x2xi32>) -> tensor<1x1x4x2xi32>
+// CHECK: %[[S2:.*]] = tosa.reduce_sum %[[S1]] {axis = 2 : i32} : (tensor<1x1x4x2xi32>) -> tensor<1x1x1x2xi32>
+// CHECK-DAG: %[[M:.*]] = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}>
+// CHECK-DAG: %[[SH:.*]] = "tosa.const"() <{values = dense<31> : tensor<1xi8>}>
+// CHECK-DAG: %[[OZ:.*]] = "tosa.const"() <{values = dense<5> : tensor<1xi8>}>
+// CHECK: %[[R:.*]] = tosa.rescale %[[S2]], %[[M]], %[[SH]], %{{.*}}, %[[OZ]] {{.*}} -> tensor<1x1x1x2xi8>
+// CHECK-NOT: tosa.avg_pool2d
+// CHECK: quant.scast %[[R]]
+func.func @global_avg_pool(%x: tensor<1x4x4x2xf32>) -> tensor<1x1x1x2xf32> {
+  %xq = quant.qcast %x : tensor<1x4x4x2xf32> to tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>>
+  %xd = quant.dcast %xq : tensor<1x4x4x2x!quant.uniform<i8:f32, 0.5:-3>> to tensor<1x4x4x2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %a = tosa.avg_pool2d %xd, %zp, %zp {acc_type = f32, kernel = array<i64: 4, 4>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x2xf32>
+  %aq = quant.qcast %a : tensor<1x1x1x2xf32> to tensor<1x1x1x2x!quant.uniform<i8:f32, 0.0625:5>>
+  %ad = quant.dcast %aq : tensor<1x1x1x2x!quant.uniform<i8:f32, 0.0625:5>> to tensor<1x1x1x2xf32>
+  return %ad : tensor<1x1x1x2xf32>
+}
+
+// -----
+
 // max_pool2d to a different quantization: the int pool, then an i8 → i8
 // rescale by 0.5/1 between the zero points.
 // CHECK-LABEL: func.func @max_pool_requantized

@@ -166,12 +166,17 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 // CHECK: quant.qcast %[[A]] : tensor<1x2x2x1xf32> to tensor<1x2x2x1x!quant.uniform<i8:f32, 0.019999999999999997>>
 // CHECK: %[[R:.*]] = tosa.reshape
 // CHECK: quant.qcast %[[R]] : tensor<1x4xf32> to tensor<1x4x!quant.uniform<i8:f32, 0.019999999999999997>>
-func.func @main(%x: tensor<1x4x4x1xf32>, %y: tensor<1x2x2x1xf32>) -> tensor<1x4xf32> {
+// A global average pool gets its own quantization (range [0, 0.51]).
+// CHECK: %[[G:.*]] = tosa.avg_pool2d
+// CHECK: quant.qcast %[[G]] : tensor<1x1x1x1xf32> to tensor<1x1x1x1x!quant.uniform<i8:f32, 2.000000e-03:-128>>
+func.func @main(%x: tensor<1x4x4x1xf32>, %y: tensor<1x2x2x1xf32>) -> (tensor<1x4xf32>, tensor<1x1x1x1xf32>) {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %p = tosa.max_pool2d %x {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x1xf32>) -> tensor<1x2x2x1xf32>
   %a = tosa.add %p, %y : (tensor<1x2x2x1xf32>, tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
   %s = tosa.const_shape {values = dense<[1, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
   %r = tosa.reshape %a, %s : (tensor<1x2x2x1xf32>, !tosa.shape<2>) -> tensor<1x4xf32>
-  return %r : tensor<1x4xf32>
+  %g = tosa.avg_pool2d %a, %zp, %zp {acc_type = f32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x1x1xf32>
+  return %r, %g : tensor<1x4xf32>, tensor<1x1x1x1xf32>
 }
 
 //--- residual.stats
@@ -181,4 +186,5 @@ func.func @main(%x: tensor<1x4x4x1xf32>, %y: tensor<1x2x2x1xf32>) -> tensor<1x4x
   {"id": 1, "source": "arg", "shape": [1, 2, 2, 1], "min": -1.28, "max": 1.27, "histogram": [1, 1]},
   {"id": 2, "source": "tosa.max_pool2d", "shape": [1, 2, 2, 1], "min": -1.0, "max": 1.0, "histogram": [1, 1]},
   {"id": 3, "source": "tosa.add", "shape": [1, 2, 2, 1], "min": -2.56, "max": 2.54, "histogram": [1, 1]},
-  {"id": 4, "source": "tosa.reshape", "shape": [1, 4], "min": -2.0, "max": 2.0, "histogram": [1, 1]}]}
+  {"id": 4, "source": "tosa.reshape", "shape": [1, 4], "min": -2.0, "max": 2.0, "histogram": [1, 1]},
+  {"id": 5, "source": "tosa.avg_pool2d", "shape": [1, 1, 1, 1], "min": 0.1, "max": 0.51, "histogram": [1, 1]}]}
