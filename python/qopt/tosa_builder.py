@@ -80,14 +80,17 @@ class Graph:
         wt = self.const(self.weights([cout, k, k, cin], k * k * cin))
         b = self.const((self.rng.standard_normal([cout]) * 0.1 * bias)
                        .astype(np.float32))
-        p = k // 2
-        ho, wo = (h + 2 * p - k) // stride + 1, (w + 2 * p - k) // stride + 1
+        # "Same" padding, the extra row/column at the bottom/right, as TOSA
+        # wants (h - 1 + pads - (k - 1)) divisible by the stride.
+        ho, wo = -(-h // stride), -(-w // stride)
+        ph = max((ho - 1) * stride + k - h, 0)
+        pw = max((wo - 1) * stride + k - w, 0)
+        pad = f"{ph // 2}, {ph - ph // 2}, {pw // 2}, {pw - pw // 2}"
         return self._op(
             "tosa.conv2d", [x, wt, b, self.zero(), self.zero()],
             [n, ho, wo, cout],
             f"{{acc_type = f32, dilation = array<i64: 1, 1>, pad = "
-            f"array<i64: {p}, {p}, {p}, {p}>, stride = array<i64: {stride}, "
-            f"{stride}>}}")
+            f"array<i64: {pad}>, stride = array<i64: {stride}, {stride}>}}")
 
     def depthwise(self, x, k=3):
         n, h, w, c = self.shapes[x]

@@ -7,6 +7,11 @@
 // FLOAT: conv: ok
 // FLOAT: matmul: ok
 
+// --benchmark times further calls after the first (whose results are the
+// ones written) and reports the median and the minimum.
+// RUN: qopt-run %s --entry matmul --input %t/matmul/in0.npy --input %t/matmul/in1.npy --input %t/matmul/in2.npy --output-dir %t --benchmark 5 | FileCheck %s --check-prefix=BENCH
+// BENCH: qopt-run: 5 runs: median {{[0-9.]+}} ms, min {{[0-9.]+}} ms
+
 // Conv (padded, and strided with asymmetric padding) + ReLU6 + max pooling.
 func.func @conv(%x: tensor<1x6x6x3xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> (tensor<1x6x6x4xf32>, tensor<1x3x3x4xf32>, tensor<1x3x3x4xf32>) {
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>

@@ -16,6 +16,7 @@
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Npy.h"
+#include "qopt/Runtime/Samples.h"
 #include "qopt/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -49,90 +50,6 @@ static cl::opt<unsigned> numBins("bins", cl::init(2048),
 static cl::opt<std::string> outputFile("o", cl::Required,
                                        cl::value_desc("file.stats"),
                                        cl::desc("Statistics file to write"));
-
-namespace {
-/// The calibration samples of one function argument, read on demand so that
-/// a directory of many samples is never held in memory at once.
-class SampleSource {
-public:
-  static Expected<SampleSource>
-  open(StringRef path, const qopt::TensorSignature &arg, size_t argIndex);
-
-  size_t size() const { return count; }
-  Expected<qopt::Tensor> get(size_t i) const;
-  StringRef path() const { return source; }
-
-private:
-  std::string source;
-  qopt::TensorSignature arg;
-  size_t argIndex = 0;
-  size_t count = 0;
-  std::vector<std::string> files; // directory
-  qopt::Tensor batch;             // single file
-};
-} // namespace
-
-static bool matches(const qopt::Tensor &t, const qopt::TensorSignature &sig) {
-  return t.dtype == sig.dtype && t.shape == sig.shape;
-}
-
-Expected<SampleSource> SampleSource::open(StringRef path,
-                                          const qopt::TensorSignature &arg,
-                                          size_t argIndex) {
-  SampleSource result;
-  result.source = path.str();
-  result.arg = arg;
-  result.argIndex = argIndex;
-  if (sys::fs::is_directory(path)) {
-    std::error_code ec;
-    for (sys::fs::directory_iterator it(path, ec), end; it != end && !ec;
-         it.increment(ec))
-      if (sys::path::extension(it->path()) == ".npy")
-        result.files.push_back(it->path());
-    if (ec)
-      return createStringError("cannot list '" + path + "': " + ec.message());
-    if (result.files.empty())
-      return createStringError("directory '" + path + "' has no .npy files");
-    llvm::sort(result.files);
-    result.count = result.files.size();
-    return result;
-  }
-
-  Expected<qopt::Tensor> tensor = qopt::readNpy(path);
-  if (!tensor)
-    return tensor.takeError();
-  ArrayRef<int64_t> shape = tensor->shape, argShape = arg.shape;
-  bool batchOfSamples =
-      shape.size() == argShape.size() + 1 && shape.drop_front() == argShape;
-  bool batchAlongUnitDim = !argShape.empty() && argShape[0] == 1 &&
-                           shape.size() == argShape.size() &&
-                           shape.drop_front() == argShape.drop_front();
-  if (tensor->dtype != arg.dtype ||
-      (shape != argShape && !batchOfSamples && !batchAlongUnitDim))
-    return createStringError(
-        "'" + path + "' (" + qopt::describe(tensor->dtype, shape) +
-        ") holds neither one sample of argument " + Twine(argIndex) + " (" +
-        arg.typeName + ") nor a batch of them along a leading dimension");
-  result.count = shape == argShape ? 1 : shape[0];
-  result.batch = std::move(*tensor);
-  return result;
-}
-
-Expected<qopt::Tensor> SampleSource::get(size_t i) const {
-  if (files.empty()) {
-    qopt::Tensor sample(arg.dtype, arg.shape);
-    std::copy_n(batch.bytes.begin() + i * sample.bytes.size(),
-                sample.bytes.size(), sample.bytes.begin());
-    return sample;
-  }
-  Expected<qopt::Tensor> sample = qopt::readNpy(files[i]);
-  if (sample && !matches(*sample, arg))
-    return createStringError("'" + files[i] + "': expected one sample of " +
-                             "argument " + Twine(argIndex) + " (" +
-                             arg.typeName + "), got " +
-                             qopt::describe(sample->dtype, sample->shape));
-  return sample;
-}
 
 /// "[=====     ] pass 1/2, 37/64" redrawn in place, only on a terminal.
 static void showProgress(unsigned pass, size_t done, size_t total) {
@@ -230,9 +147,10 @@ int main(int argc, char **argv) {
     return fail("'" + stats.function + "' takes " + Twine(args.size()) +
                 " argument(s): give --inputs once per argument (got " +
                 Twine(inputPaths.size()) + ")");
-  std::vector<SampleSource> sources;
+  std::vector<qopt::SampleSource> sources;
   for (auto [i, path] : enumerate(inputPaths)) {
-    Expected<SampleSource> source = SampleSource::open(path, args[i], i);
+    Expected<qopt::SampleSource> source =
+        qopt::SampleSource::open(path, args[i], i);
     if (!source)
       return fail(toString(source.takeError()));
     if (!sources.empty() && source->size() != sources[0].size())
@@ -248,7 +166,7 @@ int main(int argc, char **argv) {
   for (unsigned pass = 1; pass <= 2; ++pass) {
     for (size_t sample = 0; sample < size_t(stats.samples); ++sample) {
       std::vector<qopt::Tensor> inputs;
-      for (const SampleSource &source : sources) {
+      for (const qopt::SampleSource &source : sources) {
         Expected<qopt::Tensor> tensor = source.get(sample);
         if (!tensor)
           return fail(toString(tensor.takeError()));

@@ -1,16 +1,20 @@
 //===- qopt-run.cpp - Run a function of an .mlir file on .npy inputs ------===//
 //
 // JIT-compiles one function (float, QDQ or integer TOSA) and writes its
-// results as .npy files:
+// results as .npy files. An input may also hold many samples (a leading
+// batch dimension, or a directory of .npy files, as for qopt-calibrate): the
+// function then runs once per sample and each result is stacked likewise.
 //
 //   qopt-run model.mlir [--entry NAME] --input a.npy [--input b.npy ...]
 //            (--output r0.npy [--output r1.npy ...] | --output-dir DIR)
+//            [--benchmark N]
 //
 //===----------------------------------------------------------------------===//
 
 #include "qopt/InitAll.h"
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Npy.h"
+#include "qopt/Runtime/Samples.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -18,10 +22,14 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
+
+#include <algorithm>
+#include <chrono>
 
 using namespace llvm;
 using namespace mlir;
@@ -31,15 +39,22 @@ static cl::opt<std::string> modelFile(cl::Positional, cl::Required,
 static cl::opt<std::string>
     entry("entry", cl::value_desc("name"),
           cl::desc("Function to run (default: the only public function)"));
-static cl::list<std::string>
-    inputFiles("input", cl::value_desc("file.npy"),
-               cl::desc("One .npy per function argument, in order"));
+static cl::list<std::string> inputFiles(
+    "input", cl::value_desc("file.npy|dir"),
+    cl::desc("One per function argument, in order: an .npy with one sample, "
+             "an .npy of samples along a leading dimension, or a directory "
+             "of one-sample .npy files"));
 static cl::list<std::string>
     outputFiles("output", cl::value_desc("file.npy"),
                 cl::desc("One .npy per function result, in order"));
 static cl::opt<std::string>
     outputDir("output-dir", cl::value_desc("dir"),
               cl::desc("Write result i to <dir>/result<i>.npy instead"));
+
+static cl::opt<unsigned> benchmarkRuns(
+    "benchmark", cl::value_desc("N"), cl::init(0),
+    cl::desc("Then time N more calls on the first sample and print the "
+             "median and minimum latency"));
 
 static int fail(const Twine &message) {
   WithColor::error(errs(), "qopt-run") << message << "\n";
@@ -73,18 +88,39 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  std::vector<qopt::Tensor> inputs;
-  for (const std::string &path : inputFiles) {
-    Expected<qopt::Tensor> tensor = qopt::readNpy(path);
-    if (!tensor)
-      return fail(toString(tensor.takeError()));
-    inputs.push_back(std::move(*tensor));
-  }
-
   FailureOr<std::unique_ptr<qopt::JitFunction>> fn =
       qopt::JitFunction::compile(*module, entry);
   if (failed(fn))
     return 1;
+  ArrayRef<qopt::TensorSignature> args = (*fn)->inputs();
+  if (inputFiles.size() != args.size())
+    return fail("'" + (*fn)->name() + "' takes " + Twine(args.size()) +
+                " argument(s) but " + Twine(inputFiles.size()) +
+                " --input(s) were given");
+  std::vector<qopt::SampleSource> sources;
+  size_t numSamples = 1;
+  for (auto [i, path] : llvm::enumerate(inputFiles)) {
+    Expected<qopt::SampleSource> source =
+        qopt::SampleSource::open(path, args[i], i);
+    if (!source)
+      return fail(toString(source.takeError()));
+    if (source->size() != 1 && numSamples != 1 && source->size() != numSamples)
+      return fail("'" + path + "' holds " + Twine(source->size()) +
+                  " samples but another input holds " + Twine(numSamples));
+    numSamples = std::max(numSamples, source->size());
+    sources.push_back(std::move(*source));
+  }
+  // One sample of every argument (an input with a single sample is reused).
+  auto sample = [&](size_t s) -> Expected<std::vector<qopt::Tensor>> {
+    std::vector<qopt::Tensor> inputs;
+    for (const qopt::SampleSource &source : sources) {
+      Expected<qopt::Tensor> t = source.get(source.size() == 1 ? 0 : s);
+      if (!t)
+        return t.takeError();
+      inputs.push_back(std::move(*t));
+    }
+    return inputs;
+  };
   size_t numResults = (*fn)->outputs().size();
   std::vector<std::string> outputs(outputFiles.begin(), outputFiles.end());
   if (!outputDir.empty()) {
@@ -99,10 +135,50 @@ int main(int argc, char **argv) {
                 " --output file(s) were given");
   }
 
-  Expected<std::vector<qopt::Tensor>> results = (*fn)->invoke(inputs);
-  if (!results)
-    return fail(toString(results.takeError()));
-  if (Error err = qopt::writeNpyFiles(*results, outputs))
+  // Run every sample; results of batched inputs are stacked like them.
+  std::vector<std::vector<qopt::Tensor>> perResult(numResults);
+  for (size_t i = 0; i < numSamples; ++i) {
+    Expected<std::vector<qopt::Tensor>> inputs = sample(i);
+    if (!inputs)
+      return fail(toString(inputs.takeError()));
+    Expected<std::vector<qopt::Tensor>> results = (*fn)->invoke(*inputs);
+    if (!results)
+      return fail(toString(results.takeError()));
+    for (size_t r = 0; r < numResults; ++r)
+      perResult[r].push_back(std::move((*results)[r]));
+  }
+  bool batched = llvm::any_of(sources, [](const qopt::SampleSource &source) {
+    return source.batched();
+  });
+  bool alongUnitDim =
+      llvm::any_of(sources, [](const qopt::SampleSource &source) {
+        return source.alongUnitDim();
+      });
+  std::vector<qopt::Tensor> results;
+  for (std::vector<qopt::Tensor> &samples : perResult)
+    results.push_back(batched ? qopt::stackSamples(samples, alongUnitDim)
+                              : std::move(samples.front()));
+  if (Error err = qopt::writeNpyFiles(results, outputs))
     return fail(toString(std::move(err)));
+
+  if (benchmarkRuns == 0)
+    return 0;
+  // The calls above were the warm-up; time the first sample again.
+  Expected<std::vector<qopt::Tensor>> inputs = sample(0);
+  if (!inputs)
+    return fail(toString(inputs.takeError()));
+  std::vector<double> ms;
+  for (unsigned i = 0; i < benchmarkRuns; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    Expected<std::vector<qopt::Tensor>> timed = (*fn)->invoke(*inputs);
+    auto stop = std::chrono::steady_clock::now();
+    if (!timed)
+      return fail(toString(timed.takeError()));
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(stop - start).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  outs() << formatv("qopt-run: {0} runs: median {1:f4} ms, min {2:f4} ms\n",
+                    ms.size(), ms[ms.size() / 2], ms.front());
   return 0;
 }

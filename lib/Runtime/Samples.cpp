@@ -1,0 +1,95 @@
+//===- Samples.cpp - Samples of a function argument -----------------------===//
+
+#include "qopt/Runtime/Samples.h"
+
+#include "qopt/Runtime/Npy.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+
+namespace qopt {
+
+static bool matches(const Tensor &t, const TensorSignature &sig) {
+  return t.dtype == sig.dtype && t.shape == sig.shape;
+}
+
+Expected<SampleSource> SampleSource::open(StringRef path,
+                                          const TensorSignature &arg,
+                                          size_t argIndex) {
+  SampleSource result;
+  result.source = path.str();
+  result.arg = arg;
+  result.argIndex = argIndex;
+  if (sys::fs::is_directory(path)) {
+    std::error_code ec;
+    for (sys::fs::directory_iterator it(path, ec), end; it != end && !ec;
+         it.increment(ec))
+      if (sys::path::extension(it->path()) == ".npy")
+        result.files.push_back(it->path());
+    if (ec)
+      return createStringError("cannot list '" + path + "': " + ec.message());
+    if (result.files.empty())
+      return createStringError("directory '" + path + "' has no .npy files");
+    llvm::sort(result.files);
+    result.isBatch = true;
+    result.count = result.files.size();
+    return result;
+  }
+
+  Expected<Tensor> tensor = readNpy(path);
+  if (!tensor)
+    return tensor.takeError();
+  ArrayRef<int64_t> shape = tensor->shape, argShape = arg.shape;
+  bool batchOfSamples =
+      shape.size() == argShape.size() + 1 && shape.drop_front() == argShape;
+  bool batchAlongUnitDim = !argShape.empty() && argShape[0] == 1 &&
+                           shape.size() == argShape.size() &&
+                           shape.drop_front() == argShape.drop_front();
+  if (tensor->dtype != arg.dtype ||
+      (shape != argShape && !batchOfSamples && !batchAlongUnitDim))
+    return createStringError(
+        "'" + path + "' (" + describe(tensor->dtype, shape) +
+        ") holds neither one sample of argument " + Twine(argIndex) + " (" +
+        arg.typeName + ") nor a batch of them along a leading dimension");
+  result.count = shape == argShape ? 1 : shape[0];
+  result.isBatch = shape != argShape;
+  result.unitDim = result.isBatch && !batchOfSamples;
+  result.batch = std::move(*tensor);
+  return result;
+}
+
+Expected<Tensor> SampleSource::get(size_t i) const {
+  if (files.empty()) {
+    Tensor sample(arg.dtype, arg.shape);
+    std::copy_n(batch.bytes.begin() + i * sample.bytes.size(),
+                sample.bytes.size(), sample.bytes.begin());
+    return sample;
+  }
+  Expected<Tensor> sample = readNpy(files[i]);
+  if (sample && !matches(*sample, arg))
+    return createStringError("'" + files[i] + "': expected one sample of " +
+                             "argument " + Twine(argIndex) + " (" +
+                             arg.typeName + "), got " +
+                             describe(sample->dtype, sample->shape));
+  return sample;
+}
+
+Tensor stackSamples(ArrayRef<Tensor> samples, bool alongUnitDim) {
+  const Tensor &first = samples.front();
+  std::vector<int64_t> shape = first.shape;
+  int64_t n = samples.size();
+  if (alongUnitDim && !shape.empty() && shape[0] == 1)
+    shape[0] = n;
+  else
+    shape.insert(shape.begin(), n);
+  Tensor result(first.dtype, shape);
+  auto out = result.bytes.begin();
+  for (const Tensor &sample : samples)
+    out = std::copy(sample.bytes.begin(), sample.bytes.end(), out);
+  return result;
+}
+
+} // namespace qopt
