@@ -17,19 +17,16 @@
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Npy.h"
 #include "qopt/Runtime/Samples.h"
+#include "qopt/Support/ModelFile.h"
 #include "qopt/Transforms/Passes.h"
 
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -95,30 +92,19 @@ int main(int argc, char **argv) {
     return fail("cannot write '" + outputFile + "': directory '" + outputDir +
                 "' does not exist");
 
-  DialectRegistry registry;
-  qopt::registerAllDialects(registry);
-  MLIRContext context(registry);
-  // Diagnostics point at source locations; a dump of the op adds nothing.
-  context.printOpOnDiagnostic(false);
-  SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  std::string error;
-  std::unique_ptr<MemoryBuffer> file = openInputFile(modelFile, &error);
-  if (!file)
-    return fail(error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
+  std::unique_ptr<qopt::ModelFile> model =
+      qopt::ModelFile::load(modelFile, "qopt-calibrate");
+  if (!model)
     return 1;
+  ModuleOp module = *model->module;
 
-  PassManager prepare = PassManager::on<ModuleOp>(&context);
+  PassManager prepare = PassManager::on<ModuleOp>(&model->context);
   if (failed(applyPassManagerCLOptions(prepare)))
     return 1;
   qopt::buildPreparePipeline(prepare);
-  if (failed(prepare.run(*module)))
+  if (failed(prepare.run(module)))
     return 1;
-  func::FuncOp func = qopt::lookupEntryFunction(*module, entry);
+  func::FuncOp func = qopt::lookupEntryFunction(module, entry);
   if (!func)
     return 1;
   qopt::CalibrationStatistics stats;
@@ -131,8 +117,8 @@ int main(int argc, char **argv) {
     t.shape = cast<RankedTensorType>(v.getType()).getShape().vec();
   }
 
-  OwningOpRef<ModuleOp> exposed = module->clone();
-  PassManager expose = PassManager::on<ModuleOp>(&context);
+  OwningOpRef<ModuleOp> exposed = module.clone();
+  PassManager expose = PassManager::on<ModuleOp>(&model->context);
   expose.addPass(qopt::createExposeActivations({stats.function}));
   if (failed(expose.run(*exposed)))
     return 1;

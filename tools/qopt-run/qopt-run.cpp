@@ -15,17 +15,14 @@
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Npy.h"
 #include "qopt/Runtime/Samples.h"
+#include "qopt/Support/ModelFile.h"
 
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
 #include <algorithm>
@@ -71,25 +68,14 @@ int main(int argc, char **argv) {
   if (!outputDir.empty() && !outputFiles.empty())
     return fail("give either --output files or --output-dir, not both");
 
-  DialectRegistry registry;
-  qopt::registerAllDialects(registry);
-  MLIRContext context(registry);
-  // Diagnostics point at source locations; a dump of the op adds nothing.
-  context.printOpOnDiagnostic(false);
-  SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  std::string error;
-  std::unique_ptr<MemoryBuffer> file = openInputFile(modelFile, &error);
-  if (!file)
-    return fail(error);
-  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
+  std::unique_ptr<qopt::ModelFile> model =
+      qopt::ModelFile::load(modelFile, "qopt-run");
+  if (!model)
     return 1;
+  ModuleOp module = *model->module;
 
   FailureOr<std::unique_ptr<qopt::JitFunction>> fn =
-      qopt::JitFunction::compile(*module, entry);
+      qopt::JitFunction::compile(module, entry);
   if (failed(fn))
     return 1;
   ArrayRef<qopt::TensorSignature> args = (*fn)->inputs();
