@@ -84,7 +84,8 @@ def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
       hardsigmoid written out in TOSA arithmetic) are quantized only at their
       ends so that they become one `tosa.table`.
     - Pooling, reshape, transpose and clamp keep the quantization of their
-      input.
+      input, except a global average pool, whose output is far narrower
+      than its input and gets its own.
 
     Bit widths 2..8 are selectable globally (`weight-bits`, `act-bits`) and
     per layer (`layer-bits`); widths below 8 use narrow storage such as
