@@ -4,7 +4,8 @@ Calibrates a graph of tosa_graphs.py on random inputs, quantizes it twice
 (the QDQ simulation and the integer graph), runs float, simulated and
 integer versions on the same fresh random inputs with qopt-run, and checks:
 
-- the integer graph really is integer (no float conv/depthwise/matmul);
+- the integer graph is valid TOSA and really is integer (no float
+  conv/depthwise/matmul);
 - every quantized output of the integer graph equals the simulation's to
   within `--max-lsb` LSB (the fixed-point rescale rounds half up where the
   simulation rounds half to even, and the table/transcendental evaluation
@@ -85,6 +86,11 @@ def main():
         "-o", path("sim.mlir"))
     run("qopt-mlir", path("float.mlir"), f"--qopt-quantize-pipeline={options}",
         "-o", path("int.mlir"))
+    # Valid TOSA 1.0 for the integer and float profiles (float remains only
+    # where an op has no integer form, e.g. softmax).
+    run("qopt-mlir", path("int.mlir"),
+        "--tosa-attach-target=profiles=pro_int,pro_fp",
+        "--tosa-validate=strict-op-spec-alignment", "-o", os.devnull)
     int_text = open(path("int.mlir")).read()
     for op in ("conv2d", "depthwise_conv2d", "matmul"):
         if re.search(rf"tosa\.{op} .*xf32>.*->", int_text):
