@@ -19,10 +19,19 @@ for p in "${PKGS[@]}"; do
     || missing+=("$p")
 done
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if ((${#missing[@]})); then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Make the repository's Python package importable by Debian's python3
+# (`python3 -c "import qopt"`), through a .pth file in its site directory.
+root=$(cd "$(dirname "$0")/.." && pwd)
+site=$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')
+if [ "$(cat "$site/qopt.pth" 2>/dev/null)" != "$root/python" ]; then
+  $SUDO mkdir -p "$site"
+  echo "$root/python" | $SUDO tee "$site/qopt.pth" >/dev/null
 fi

@@ -1,0 +1,211 @@
+"""The Python face of the qopt tools.
+
+    import qopt
+    model = qopt.import_onnx("model.onnx", input_shapes={"x": [1, 3, 48, 192]})
+    q = qopt.compile(model, calibration=samples, weight_bits=8, act_bits=8)
+    y = q(x)                       # numpy in, numpy out (one sample or a batch)
+    print(qopt.evaluate(q, (images, labels)))
+
+Models are MLIR files handled by the command-line tools (qopt-import-onnx,
+qopt-calibrate, qopt-mlir, qopt-run, qoptc) of the build directory
+(`$QOPT_BUILD_DIR`, default `<repo>/build`, made by scripts/build.sh).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import numpy as np
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+
+class QoptError(RuntimeError):
+    """A qopt tool failed; the message is its diagnostic."""
+
+
+def tool(name):
+    """Path of a qopt tool of the build directory."""
+    build = os.environ.get("QOPT_BUILD_DIR", os.path.join(_ROOT, "build"))
+    path = os.path.join(build, "bin", name)
+    if not os.path.exists(path):
+        raise QoptError(f"{path} does not exist: run scripts/build.sh first")
+    return path
+
+
+def run_tool(name, *args):
+    """Runs a qopt tool; its standard output, or QoptError with its errors."""
+    proc = subprocess.run([tool(name), *map(str, args)], capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise QoptError(proc.stderr.strip() or
+                        f"{name} failed with exit code {proc.returncode}")
+    return proc.stdout
+
+
+class Model:
+    """A TOSA model (float, simulated or integer) in an .mlir file, callable
+    on numpy arrays through the JIT of `qopt-run`."""
+
+    def __init__(self, path, workdir=None):
+        self.path = os.path.abspath(path)
+        # A temporary directory owned by the model, removed with it.
+        self._workdir = workdir
+
+    @property
+    def mlir(self):
+        with open(self.path) as f:
+            return f.read()
+
+    def signature(self):
+        """(inputs, outputs): lists of (shape, dtype, quantization or None)
+        of the entry function, from its textual signature."""
+        header = re.search(r"func\.func @\w+\((.*?)\)\s*->\s*(.*?)\{\n",
+                           self.mlir, re.S)
+
+        def parse(text):
+            items = []
+            for m in re.finditer(
+                    r"tensor<((?:\d+x)*)(\w+)>(?:\s*\{qopt\.quant = "
+                    r"!quant\.uniform<[^,]*, ([^:>]+)(?::(-?\d+))?>)?", text):
+                shape = [int(d) for d in m.group(1).split("x") if d]
+                quant = ((float(m.group(3)), int(m.group(4) or 0))
+                         if m.group(3) else None)
+                items.append((shape, m.group(2), quant))
+            return items
+
+        return parse(header.group(1)), parse(header.group(2))
+
+    def __call__(self, *inputs):
+        """Runs the model. Each input is one sample (the argument's shape) or
+        a batch of samples along a new leading dimension (or along the
+        argument's leading dimension when it is 1); outputs are stacked the
+        same way. Several results come back as a tuple."""
+        with tempfile.TemporaryDirectory(prefix="qopt-run-") as tmp:
+            args = []
+            for i, x in enumerate(inputs):
+                name = os.path.join(tmp, f"in{i}.npy")
+                np.save(name, np.ascontiguousarray(x))
+                args += ["--input", name]
+            run_tool("qopt-run", self.path, *args, "--output-dir", tmp)
+            outputs = []
+            i = 0
+            while os.path.exists(os.path.join(tmp, f"result{i}.npy")):
+                outputs.append(np.load(os.path.join(tmp, f"result{i}.npy")))
+                i += 1
+        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+    def save(self, directory, target="host", name=None, shared=True):
+        """Compiles the model ahead of time with qoptc: `<name>.o`,
+        `<name>.h` (and `lib<name>.so`) in `directory`."""
+        os.makedirs(directory, exist_ok=True)
+        name = name or os.path.splitext(os.path.basename(self.path))[0]
+        run_tool("qoptc", self.path, f"--target={target}", "--name",
+                 re.sub(r"\W", "_", name), *(["--shared"] if shared else []),
+                 "-o", directory)
+        return directory
+
+    def __del__(self):
+        if self._workdir:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+
+
+def _workdir():
+    return tempfile.mkdtemp(prefix="qopt-")
+
+
+def load(path):
+    """A Model from an .mlir file."""
+    return Model(path)
+
+
+def import_onnx(path, input_shapes=None):
+    """Imports an ONNX model as float TOSA. `input_shapes` fixes dynamic
+    dimensions: {"input name": [1, 3, 48, 192]}."""
+    work = _workdir()
+    out = os.path.join(work, os.path.splitext(os.path.basename(path))[0] +
+                       ".mlir")
+    args = []
+    for input_name, shape in (input_shapes or {}).items():
+        args += ["--input-shape",
+                 f"{input_name}={','.join(str(d) for d in shape)}"]
+    run_tool("qopt-import-onnx", os.path.abspath(path), *args, "-o", out)
+    return Model(out, work)
+
+
+def _as_model(model):
+    if isinstance(model, Model):
+        return model
+    if str(model).endswith(".onnx"):
+        return import_onnx(model)
+    return load(model)
+
+
+def calibrate(model, samples, path):
+    """Writes to `path` the activation statistics of a float model over
+    calibration samples: an array whose leading dimension enumerates them,
+    or a list of such arrays, one per function argument."""
+    model = _as_model(model)
+    if not isinstance(samples, (list, tuple)):
+        samples = [samples]
+    with tempfile.TemporaryDirectory(prefix="qopt-calib-") as tmp:
+        args = []
+        for i, s in enumerate(samples):
+            name = os.path.join(tmp, f"calib{i}.npy")
+            np.save(name, np.ascontiguousarray(s, dtype=np.float32))
+            args += ["--inputs", name]
+        run_tool("qopt-calibrate", model.path, *args, "-o", path)
+    return path
+
+
+def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
+            per_channel=True, act_range="minmax", weight_range="minmax",
+            layer_bits=None, simulate=False, int_io=False, stats=None):
+    """Quantizes a float model (Model, .mlir or .onnx path).
+
+    With `calibration` samples (or a `stats` file) the result is integer TOSA
+    (or its QDQ simulation with `simulate=True`); without either the float
+    model is returned as it is. `layer_bits` maps an activation id (see the
+    statistics file) or a layer's location name to `(weight, act)` bits."""
+    model = _as_model(model)
+    if calibration is None and stats is None:
+        return model
+    work = _workdir()
+    stats = stats or calibrate(model, calibration,
+                               os.path.join(work, "model.stats"))
+    options = [f"stats={stats}", f"weight-bits={weight_bits}",
+               f"act-bits={act_bits}",
+               f"per-channel={str(per_channel).lower()}",
+               f"act-range={act_range}", f"weight-range={weight_range}",
+               f"simulate={str(simulate).lower()}",
+               f"int-io={str(int_io).lower()}"]
+    if layer_bits:
+        entries = []
+        for key, bits in layer_bits.items():
+            w, a = bits if isinstance(bits, (tuple, list)) else (bits, act_bits)
+            entries.append(f"{key}={w}/{a}")
+        options.append("layer-bits=" + ",".join(entries))
+    out = os.path.join(work, os.path.splitext(os.path.basename(model.path))[0]
+                       + (".sim.mlir" if simulate else ".int.mlir"))
+    run_tool("qopt-mlir", model.path,
+             f"--qopt-quantize-pipeline={' '.join(options)}", "-o", out)
+    return Model(out, work)
+
+
+def evaluate(model, dataset, reference=None):
+    """Scores a classifier on `dataset` = (inputs, labels): top-1 accuracy
+    against the labels and, with a `reference` model (e.g. the float one),
+    the fraction of samples where both predict the same class. `inputs` is a
+    batch along the leading dimension; outputs are logits or probabilities
+    [N, classes]."""
+    inputs, labels = dataset
+    logits = np.asarray(model(inputs)).reshape(len(labels), -1)
+    predicted = logits.argmax(axis=1)
+    result = {"accuracy": float(np.mean(predicted == np.asarray(labels)))}
+    if reference is not None:
+        ref = np.asarray(reference(inputs)).reshape(len(labels), -1)
+        result["agreement"] = float(np.mean(predicted == ref.argmax(axis=1)))
+    return result

@@ -1,0 +1,67 @@
+"""The Python API on a bundled model: compile, run, evaluate, errors."""
+
+import numpy as np
+import pytest
+
+import qopt
+from qopt import models
+
+
+@pytest.fixture(scope="module")
+def float_model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "mobilenet.mlir"
+    path.write_text(models.mobilenet(batch=1))
+    return qopt.load(str(path))
+
+
+@pytest.fixture(scope="module")
+def samples():
+    rng = np.random.default_rng(0)
+    return (rng.standard_normal([64, 32, 32, 3]).astype(np.float32),
+            rng.standard_normal([32, 32, 32, 3]).astype(np.float32))
+
+
+@pytest.fixture(scope="module")
+def quantized(float_model, samples):
+    return qopt.compile(float_model, calibration=samples[0])
+
+
+def test_compile_runs_batches_and_follows_float(float_model, quantized,
+                                                samples):
+    held_out, q = samples[1], quantized
+    out, ref = q(held_out), float_model(held_out)
+    assert out.shape == ref.shape == (32, 10)
+    labels = ref.argmax(axis=1)
+    scores = qopt.evaluate(q, (held_out, labels), reference=float_model)
+    assert scores["agreement"] == scores["accuracy"] >= 0.9
+    sqnr = 10 * np.log10(np.sum(ref ** 2) / np.sum((ref - out) ** 2))
+    assert sqnr >= 30
+
+
+def test_signature_carries_quantization(float_model, samples):
+    q = qopt.compile(float_model, calibration=samples[0], int_io=True)
+    (inp,), (out,) = q.signature()
+    assert inp[0] == [1, 32, 32, 3] and inp[1] == "i8"
+    assert out[1] == "i8" and out[2][0] > 0
+    # Integer I/O: the caller quantizes with the argument's parameters.
+    scale, zp = inp[2]
+    x = np.clip(np.rint(samples[1][:1] / scale) + zp, -128, 127)
+    assert q(x.astype(np.int8)).dtype == np.int8
+
+
+def test_simulation_and_integer_agree(float_model, quantized, samples):
+    sim = qopt.compile(float_model, calibration=samples[0], simulate=True)
+    (_, _, (scale, _)), = quantized.signature()[1]
+    lsb = np.abs(sim(samples[1]) - quantized(samples[1])) / scale
+    assert lsb.max() <= 1.0 + 1e-6
+
+
+def test_errors_are_qopt_errors(tmp_path, float_model):
+    bad = tmp_path / "bad.mlir"
+    bad.write_text("func.func @main( {")
+    with pytest.raises(qopt.QoptError, match="bad.mlir"):
+        qopt.load(str(bad))(np.zeros([1], np.float32))
+    with pytest.raises(qopt.QoptError, match="2..8 bits"):
+        qopt.compile(float_model, calibration=np.zeros([1, 32, 32, 3],
+                                                       np.float32),
+                     weight_bits=9)
