@@ -11,7 +11,6 @@ still to come).
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -19,19 +18,8 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "python"))
+import qopt  # noqa: E402
 from qopt import models  # noqa: E402
-
-
-def tool(name):
-    build = os.environ.get("QOPT_BUILD_DIR", os.path.join(ROOT, "build"))
-    return os.path.join(build, "bin", name)
-
-
-def run(*cmd):
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit(f"demo: {' '.join(cmd)} failed:\n{proc.stderr}")
-    return proc.stdout
 
 
 def weight_bytes(mlir_text):
@@ -45,6 +33,15 @@ def weight_bytes(mlir_text):
     return total
 
 
+def median_ms(model, x, runs):
+    with tempfile.TemporaryDirectory() as tmp:
+        np.save(os.path.join(tmp, "x.npy"), x)
+        out = qopt.compiler.run_tool(
+            "qopt-run", model.path, "--input", os.path.join(tmp, "x.npy"),
+            "--output-dir", tmp, "--benchmark", runs)
+    return float(re.search(r"median ([0-9.]+) ms", out).group(1))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calibration", type=int, default=128,
@@ -53,43 +50,37 @@ def main():
                         help="held-out samples compared")
     parser.add_argument("--runs", type=int, default=200,
                         help="timed single-sample calls")
-    parser.add_argument("--options", default="weight-bits=8 act-bits=8")
+    parser.add_argument("--weight-bits", type=int, default=8)
+    parser.add_argument("--act-bits", type=int, default=8)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="qopt-demo-") as work:
-        path = lambda name: os.path.join(work, name)  # noqa: E731
-        rng = np.random.default_rng(0)
-        with open(path("float.mlir"), "w") as f:
+        path = os.path.join(work, "mobilenet.mlir")
+        with open(path, "w") as f:
             f.write(models.mobilenet(batch=1))
+        float_model = qopt.load(path)
+        rng = np.random.default_rng(0)
         # Samples stacked along the model's batch-1 dimension.
-        np.save(path("calib.npy"), rng.standard_normal(
-            [args.calibration, 32, 32, 3]).astype(np.float32))
-        np.save(path("x.npy"), rng.standard_normal(
-            [args.samples, 32, 32, 3]).astype(np.float32))
-        run(tool("qopt-calibrate"), path("float.mlir"), "--inputs",
-            path("calib.npy"), "-o", path("model.stats"))
-        run(tool("qopt-mlir"), path("float.mlir"),
-            f"--qopt-quantize-pipeline=stats={path('model.stats')} "
-            f"{args.options}", "-o", path("int.mlir"))
+        calibration = rng.standard_normal(
+            [args.calibration, 32, 32, 3]).astype(np.float32)
+        x = rng.standard_normal([args.samples, 32, 32, 3]).astype(np.float32)
+        integer = qopt.compile(float_model, calibration=calibration,
+                               weight_bits=args.weight_bits,
+                               act_bits=args.act_bits)
 
-        outs, ms = {}, {}
-        for name in ("float", "int"):
-            out = run(tool("qopt-run"), path(name + ".mlir"), "--input",
-                      path("x.npy"), "--output", path(name + ".out.npy"),
-                      "--benchmark", str(args.runs))
-            ms[name] = float(re.search(r"median ([0-9.]+) ms", out).group(1))
-            outs[name] = np.load(path(name + ".out.npy"))
-        ref, out = outs["float"], outs["int"]
-        agree = float(np.mean(ref.argmax(1) == out.argmax(1)))
+        ref, out = float_model(x), integer(x)
+        agreement = qopt.evaluate(integer, (x, ref.argmax(1)))["accuracy"]
         sqnr = 10 * np.log10(np.sum(ref ** 2) / np.sum((ref - out) ** 2))
-        w_float = weight_bytes(open(path("float.mlir")).read())
-        w_int = weight_bytes(open(path("int.mlir")).read())
+        w_float, w_int = weight_bytes(float_model.mlir), weight_bytes(
+            integer.mlir)
+        ms = {name: median_ms(m, x[:1], args.runs)
+              for name, m in [("float", float_model), ("int", integer)]}
 
     print("qopt demo: synthetic MobileNet-style classifier (32x32x3 -> 10), "
-          f"{args.options}")
+          f"W{args.weight_bits}A{args.act_bits}")
     print(f"  calibration: {args.calibration} samples; compared on "
           f"{args.samples} held-out samples")
-    print(f"  top-1 agreement int vs float: {100 * agree:.1f} %   "
+    print(f"  top-1 agreement int vs float: {100 * agreement:.1f} %   "
           f"logits SQNR: {sqnr:.1f} dB")
     print(f"  weights: float {w_float} bytes, integer {w_int} bytes "
           f"({w_float / w_int:.2f}x smaller)")

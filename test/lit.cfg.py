@@ -26,6 +26,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qopt_tools_dir, append_path=True)
 llvm_config.with_environment(
     "PYTHONPATH", os.path.join(config.qopt_src_root, "python"), append_path=True)
+# The Python API (qopt.compiler) runs the tools of this build.
+config.environment["QOPT_BUILD_DIR"] = config.qopt_obj_root
 
 # Tests marked `REQUIRES: slow` run only with QOPT_SLOW_TESTS=1.
 if os.environ.get("QOPT_SLOW_TESTS") == "1":
