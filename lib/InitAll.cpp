@@ -4,6 +4,7 @@
 
 #include "qopt/Conversion/Passes.h"
 #include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Target/Passes.h"
 #include "qopt/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -21,6 +22,7 @@ void registerAllPasses() {
   mlir::registerAllPasses();
   registerQoptTransformsPasses();
   registerQoptConversionPasses();
+  registerQoptTargetPasses();
   registerQoptPipelines();
 }
 

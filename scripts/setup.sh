@@ -11,6 +11,8 @@ PKGS=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   # Python side and test tools.
   python3 python3-numpy python3-pytest
+  # AArch64 objects are linked statically and run under qemu in the tests.
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
 missing=()

@@ -1,6 +1,7 @@
 # -*- Python -*- lit configuration of the qopt regression tests.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -21,13 +22,31 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["qopt-mlir", "qopt-run", "qopt-calibrate"], tool_dirs)
+    ["qopt-mlir", "qopt-run", "qopt-calibrate", "qoptc"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qopt_tools_dir, append_path=True)
 llvm_config.with_environment(
     "PYTHONPATH", os.path.join(config.qopt_src_root, "python"), append_path=True)
 # The Python API (qopt.compiler) runs the tools of this build.
 config.environment["QOPT_BUILD_DIR"] = config.qopt_obj_root
+
+# Compiled models run only where the instruction set they need is present:
+# tests executing such code say `REQUIRES: cpu-<isa>`; AArch64 objects run
+# under qemu (`REQUIRES: aarch64-qemu`).
+config.substitutions.append(
+    ("%clang", os.path.join(config.llvm_tools_dir, "clang")))
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = next((line.split(":", 1)[1].split() for line in f
+                      if line.startswith("flags")), [])
+except OSError:
+    flags = []
+for flag, feature in [("avx2", "cpu-avx2"), ("avx512f", "cpu-avx512"),
+                      ("avx512_vnni", "cpu-avx512vnni")]:
+    if flag in flags:
+        config.available_features.add(feature)
+if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
+    config.available_features.add("aarch64-qemu")
 
 # Tests marked `REQUIRES: slow` run only with QOPT_SLOW_TESTS=1.
 if os.environ.get("QOPT_SLOW_TESTS") == "1":

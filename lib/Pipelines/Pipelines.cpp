@@ -47,28 +47,40 @@ void buildQuantizePipeline(OpPassManager &pm,
   fpm.addPass(createCSEPass());
 }
 
-void buildLowerToLLVMPipeline(OpPassManager &pm) {
-  // Quant casts first (a no-op on graphs without them), then the upstream
-  // TOSA → linalg → loops → LLVM path. Every function gets the C interface
-  // so that the runtime can call it with memref descriptors; results come
-  // back as returned descriptors that the runtime copies out and frees.
-  pm.addNestedPass<func::FuncOp>(createLowerQuant());
-  const char *pipeline =
-      "func.func(tosa-to-linalg-named, tosa-to-linalg, "
-      "tosa-to-arith{use-32-bit include-apply-rescale=true}, tosa-to-tensor,"
-      " canonicalize, linalg-fuse-elementwise-ops),"
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "func.func(buffer-hoisting, promote-buffers-to-stack{"
-      "max-alloc-size-in-bytes=4096}),"
-      "buffer-deallocation-pipeline, convert-bufferization-to-memref,"
-      "func.func(convert-linalg-to-loops),"
-      "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
-      "convert-math-to-llvm, convert-math-to-libm,"
-      "func.func(llvm-request-c-wrappers),"
-      "convert-to-llvm, reconcile-unrealized-casts";
+static void addPipeline(OpPassManager &pm, StringRef pipeline) {
   if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
     llvm::report_fatal_error("qopt: invalid built-in lowering pipeline");
+}
+
+void buildTosaToLinalgPipeline(OpPassManager &pm) {
+  // Quant casts first (a no-op on graphs without them), then upstream TOSA →
+  // linalg on tensors.
+  pm.addNestedPass<func::FuncOp>(createLowerQuant());
+  addPipeline(pm, "func.func(tosa-to-linalg-named, tosa-to-linalg, "
+                  "tosa-to-arith{use-32-bit include-apply-rescale=true}, "
+                  "tosa-to-tensor, canonicalize, linalg-fuse-elementwise-ops)");
+}
+
+void buildBuffersToLLVMPipeline(OpPassManager &pm) {
+  addPipeline(pm, "func.func(convert-linalg-to-loops),"
+                  "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
+                  "convert-math-to-llvm, convert-math-to-libm,"
+                  "convert-to-llvm, reconcile-unrealized-casts");
+}
+
+void buildLowerToLLVMPipeline(OpPassManager &pm) {
+  // Every function gets the C interface so that the runtime can call it with
+  // memref descriptors; results come back as returned descriptors that the
+  // runtime copies out and frees.
+  buildTosaToLinalgPipeline(pm);
+  addPipeline(pm,
+              "one-shot-bufferize{bufferize-function-boundaries "
+              "function-boundary-type-conversion=identity-layout-map},"
+              "func.func(buffer-hoisting, promote-buffers-to-stack{"
+              "max-alloc-size-in-bytes=4096}),"
+              "buffer-deallocation-pipeline, convert-bufferization-to-memref,"
+              "func.func(llvm-request-c-wrappers)");
+  buildBuffersToLLVMPipeline(pm);
 }
 
 void registerQoptPipelines() {

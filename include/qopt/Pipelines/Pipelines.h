@@ -65,6 +65,13 @@ void buildQuantizePipeline(mlir::OpPassManager &pm,
 /// the in-process JIT: functions get the C interface.
 void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
 
+/// The parts of buildLowerToLLVMPipeline that the ahead-of-time path
+/// (qopt/Target) shares; it bufferizes differently in between.
+/// Quant casts and TOSA → linalg on tensors.
+void buildTosaToLinalgPipeline(mlir::OpPassManager &pm);
+/// Bufferized linalg → loops → LLVM dialect.
+void buildBuffersToLLVMPipeline(mlir::OpPassManager &pm);
+
 /// Registers the pipelines above with the global registry.
 void registerQoptPipelines();
 

@@ -1,0 +1,82 @@
+//===- Compile.h - Ahead-of-time compilation of a model ---------*- C++ -*-===//
+//
+// What qoptc does: a TOSA function (float or integer) becomes an object file
+// exporting `int <name>_run(inputs..., outputs..., void *arena)`, a C header
+// describing it, a report, and optionally a shared library. Generated code
+// allocates nothing: every intermediate buffer lives in one arena whose size
+// and offsets are planned at compile time; weights are read-only data.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_TARGET_COMPILE_H
+#define QOPT_TARGET_COMPILE_H
+
+#include "qopt/Target/Targets.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qopt {
+
+/// Everything qoptc's command line decides. Quantization options will join
+/// here, applied before compileModel lowers the graph.
+struct CompileOptions {
+  /// The function to compile (empty: the single public function).
+  std::string entry;
+  /// A C identifier: the prefix of the API and the base name of the files.
+  std::string name;
+  /// Resolved target (see resolveTarget) and the name the user gave it.
+  std::string targetName;
+  TargetSpec target;
+  /// Existing, writable directory receiving the files.
+  std::string outputDir;
+  /// Also link `lib<name>.so` (with ld.lld).
+  bool shared = false;
+};
+
+/// One argument or result of the compiled function as the C API sees it.
+struct TensorInterface {
+  mlir::RankedTensorType type;
+  /// Per-tensor quantization from its `qopt.quant` attribute.
+  std::optional<double> scale;
+  int64_t zeroPoint = 0;
+};
+
+/// A conv, depthwise conv or matmul of the graph.
+struct LayerInfo {
+  std::string op, location;
+  int64_t macs;
+  /// Element types of the input activation, the weight and the result.
+  mlir::Type input, weight, output;
+};
+
+/// What the header and the report describe.
+struct ModelSummary {
+  std::string name, entry;
+  std::vector<TensorInterface> inputs, outputs;
+  int64_t weightBytes = 0, arenaBytes = 0, arenaAlignment = 0;
+  std::vector<LayerInfo> layers;
+};
+
+/// Compiles the entry function of `module` (which is lowered in place) into
+/// the files of `options`: `<name>.o`, `<name>.h`, `<name>.report.txt` and,
+/// with `shared`, `lib<name>.so`. Problems are emitted as diagnostics on the
+/// module's context.
+mlir::LogicalResult compileModel(mlir::ModuleOp module,
+                                 const CompileOptions &options);
+
+/// The C header of a compiled model (C99, usable from C++).
+void writeHeader(const ModelSummary &model, llvm::raw_ostream &os);
+
+/// A short human-readable report: sizes, MACs, per-layer types.
+void writeReport(const ModelSummary &model, const CompileOptions &options,
+                 llvm::raw_ostream &os);
+
+} // namespace qopt
+
+#endif // QOPT_TARGET_COMPILE_H

@@ -1,0 +1,315 @@
+//===- Compile.cpp - Ahead-of-time compilation of a model -----------------===//
+
+#include "qopt/Target/Compile.h"
+
+#include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Target/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+
+namespace qopt {
+
+/// Byte alignment of every buffer in the arena, hence of the arena itself.
+static constexpr int64_t kArenaAlignment = 64;
+
+static bool isSupportedElementType(Type type) {
+  if (type.isF32() || type.isF64())
+    return true;
+  auto integer = dyn_cast<IntegerType>(type);
+  if (!integer)
+    return false;
+  if (integer.isUnsigned())
+    return integer.getWidth() == 8;
+  return llvm::is_contained({8u, 16u, 32u, 64u}, integer.getWidth());
+}
+
+static FailureOr<TensorInterface> getInterface(func::FuncOp func, Type type,
+                                               DictionaryAttr attrs,
+                                               StringRef what, unsigned index) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape() ||
+      !isSupportedElementType(tensor.getElementType()))
+    return emitError(func.getLoc())
+           << what << " #" << index << " of '" << func.getName()
+           << "' has type " << type
+           << ": compiled models take and return statically shaped tensors "
+              "of f32, f64, i8, ui8, i16, i32 or i64";
+  TensorInterface result{tensor, std::nullopt, 0};
+  if (auto quant = attrs ? attrs.getAs<TypeAttr>("qopt.quant") : TypeAttr())
+    if (auto uniform =
+            dyn_cast<quant::UniformQuantizedType>(quant.getValue())) {
+      result.scale = uniform.getScale();
+      result.zeroPoint = uniform.getZeroPoint();
+    }
+  return result;
+}
+
+static int64_t product(ArrayRef<int64_t> values) {
+  int64_t p = 1;
+  for (int64_t v : values)
+    p *= v;
+  return p;
+}
+
+static std::string describeLocation(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (llvm::sys::path::filename(file.getFilename().getValue()) + ":" +
+            Twine(file.getLine()))
+        .str();
+  return "-";
+}
+
+/// The conv, depthwise conv and matmul ops of `func` with their MACs.
+static std::vector<LayerInfo> collectLayers(func::FuncOp func) {
+  std::vector<LayerInfo> layers;
+  auto shape = [](Value v) { return cast<ShapedType>(v.getType()).getShape(); };
+  auto element = [](Value v) { return getElementTypeOrSelf(v.getType()); };
+  func.walk([&](Operation *op) {
+    Value input, weight;
+    int64_t macs;
+    if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+      // Every output element sums KH·KW·IC products.
+      input = conv.getInput(), weight = conv.getWeight();
+      macs = product(shape(conv.getOutput())) * product(shape(weight)) /
+             shape(weight)[0];
+    } else if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
+      // KH·KW products per output element.
+      input = conv.getInput(), weight = conv.getWeight();
+      macs = product(shape(conv.getOutput())) * shape(weight)[0] *
+             shape(weight)[1];
+    } else if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
+      input = matmul.getA(), weight = matmul.getB();
+      macs = product(shape(matmul.getOutput())) * shape(input)[2];
+    } else {
+      return;
+    }
+    layers.push_back({op->getName().stripDialect().str(),
+                      describeLocation(op->getLoc()), macs, element(input),
+                      element(weight), element(op->getResult(0))});
+  });
+  return layers;
+}
+
+/// Upstream buffer-results-to-out-params cannot give one buffer to two
+/// results: a value returned more than once is returned as copies.
+static void copyRepeatedResults(func::FuncOp func) {
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  DenseSet<Value> seen;
+  OpBuilder builder(ret);
+  for (OpOperand &operand : ret->getOpOperands())
+    if (!seen.insert(operand.get()).second)
+      operand.set(bufferization::AllocTensorOp::create(
+          builder, ret.getLoc(),
+          cast<RankedTensorType>(operand.get().getType()), ValueRange{},
+          operand.get()));
+}
+
+static LogicalResult runPipeline(ModuleOp module, StringRef what,
+                                 function_ref<void(OpPassManager &)> build) {
+  PassManager pm = PassManager::on<ModuleOp>(module.getContext());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  build(pm);
+  if (succeeded(pm.run(module)))
+    return success();
+  return emitError(module.getLoc()) << "cannot lower the model " << what;
+}
+
+static void addPipeline(OpPassManager &pm, StringRef pipeline) {
+  if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
+    llvm::report_fatal_error("qopt: invalid built-in AOT pipeline");
+}
+
+/// Lowers `module` to the LLVM dialect with `int <name>_run(...)` exported,
+/// and describes the result.
+static FailureOr<ModelSummary> lowerModel(ModuleOp module,
+                                          const CompileOptions &options) {
+  MLIRContext *ctx = module.getContext();
+  func::FuncOp func = lookupEntryFunction(module, options.entry);
+  if (!func)
+    return failure();
+  ModelSummary model;
+  model.name = options.name;
+  model.entry = func.getName().str();
+  model.arenaAlignment = kArenaAlignment;
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto interface =
+        getInterface(func, type, func.getArgAttrDict(i), "argument", i);
+    if (failed(interface))
+      return failure();
+    model.inputs.push_back(*interface);
+  }
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
+    auto interface =
+        getInterface(func, type, func.getResultAttrDict(i), "result", i);
+    if (failed(interface))
+      return failure();
+    model.outputs.push_back(*interface);
+  }
+  model.layers = collectLayers(func);
+
+  for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    if (other != func && SymbolTable::symbolKnownUseEmpty(other, module))
+      other.erase();
+  // Inputs are the caller's const buffers; memrefs pass as bare pointers.
+  std::string implName = options.name + "_model";
+  func.setSymName(implName);
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                    BoolAttr::get(ctx, false));
+  // (The attribute FuncToLLVM reads; LLVMDialect has no name for it.)
+  func->setAttr("llvm.bareptr", UnitAttr::get(ctx));
+  copyRepeatedResults(func);
+
+  // Results are written into caller buffers (the static allocations that
+  // compute them become those buffers), every other buffer goes to the arena.
+  if (failed(runPipeline(module, "to buffers", [](OpPassManager &pm) {
+        buildTosaToLinalgPipeline(pm);
+        addPipeline(pm,
+                    "one-shot-bufferize{bufferize-function-boundaries "
+                    "function-boundary-type-conversion=identity-layout-map},"
+                    "buffer-results-to-out-params{modify-public-functions "
+                    "hoist-static-allocs}, canonicalize");
+        pm.addPass(createMemrefCopyToLinalg());
+        pm.addPass(createPlanArena(PlanArenaOptions{kArenaAlignment}));
+      })))
+    return failure();
+  func = module.lookupSymbol<func::FuncOp>(implName);
+  model.arenaBytes =
+      func->getAttrOfType<IntegerAttr>("qopt.arena_size").getInt();
+  module.walk([&](memref::GlobalOp global) {
+    if (global.getConstant())
+      model.weightBytes +=
+          global.getType().getNumElements() *
+          llvm::divideCeil(global.getType().getElementTypeBitWidth(), 8);
+  });
+
+  if (failed(runPipeline(module, "to the LLVM dialect", [](OpPassManager &pm) {
+        buildBuffersToLLVMPipeline(pm);
+      })))
+    return failure();
+
+  // The exported entry point: the model (internal, inlined into it) over
+  // inputs, outputs and arena as plain pointers.
+  auto impl = module.lookupSymbol<LLVM::LLVMFuncOp>(implName);
+  impl.setLinkage(LLVM::Linkage::Internal);
+  OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+  Location loc = impl.getLoc();
+  auto i32 = builder.getI32Type();
+  auto run = LLVM::LLVMFuncOp::create(
+      builder, loc, options.name + "_run",
+      LLVM::LLVMFunctionType::get(i32, impl.getFunctionType().getParams()));
+  builder.setInsertionPointToStart(run.addEntryBlock(builder));
+  LLVM::CallOp::create(builder, loc, impl, run.getArguments());
+  LLVM::ReturnOp::create(
+      builder, loc, LLVM::ConstantOp::create(builder, loc, i32, 0).getResult());
+  return model;
+}
+
+static LogicalResult emitObject(ModuleOp module, const CompileOptions &options,
+                                StringRef path) {
+  Location loc = module.getLoc();
+  auto machine = createTargetMachine(options.target);
+  if (!machine)
+    return emitError(loc) << "cannot compile for '" << options.targetName
+                          << "': " << llvm::toString(machine.takeError());
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, options.name);
+  if (!llvmModule)
+    return emitError(loc) << "cannot translate the model to LLVM IR";
+  llvmModule->setTargetTriple((*machine)->getTargetTriple());
+  llvmModule->setDataLayout((*machine)->createDataLayout());
+  if (llvm::Error err = makeOptimizingTransformer(
+          /*optLevel=*/3, /*sizeLevel=*/0, machine->get())(llvmModule.get()))
+    return emitError(loc) << "cannot optimize the model: "
+                          << llvm::toString(std::move(err));
+
+  std::error_code ec;
+  llvm::ToolOutputFile file(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+  llvm::legacy::PassManager codegen;
+  if ((*machine)->addPassesToEmitFile(codegen, file.os(), nullptr,
+                                      llvm::CodeGenFileType::ObjectFile))
+    return emitError(loc) << "'" << options.targetName
+                          << "' cannot emit object files";
+  codegen.run(*llvmModule);
+  file.keep();
+  return success();
+}
+
+/// Links `object` into a shared library with ld.lld (no C compiler needed).
+static LogicalResult linkShared(Location loc, StringRef object,
+                                StringRef output) {
+  auto lld = llvm::sys::findProgramByName("ld.lld", {QOPT_LLVM_TOOLS_DIR});
+  if (!lld)
+    return emitError(loc) << "cannot link a shared library: ld.lld not found";
+  std::string error;
+  StringRef args[] = {*lld, "-shared", "-o", output, object};
+  if (llvm::sys::ExecuteAndWait(*lld, args, std::nullopt, {}, 0, 0, &error))
+    return emitError(loc) << "ld.lld failed to link '" << output << "'"
+                          << (error.empty() ? "" : ": ") << error;
+  return success();
+}
+
+static LogicalResult writeTextFile(Location loc, StringRef path,
+                                   function_ref<void(llvm::raw_ostream &)> fn) {
+  std::error_code ec;
+  llvm::ToolOutputFile file(path, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+  fn(file.os());
+  file.keep();
+  return success();
+}
+
+LogicalResult compileModel(ModuleOp module, const CompileOptions &options) {
+  FailureOr<ModelSummary> model = lowerModel(module, options);
+  if (failed(model))
+    return failure();
+  auto path = [&](const Twine &file) {
+    SmallString<256> p(options.outputDir);
+    llvm::sys::path::append(p, file);
+    return std::string(p);
+  };
+  Location loc = module.getLoc();
+  std::string object = path(options.name + ".o");
+  if (failed(emitObject(module, options, object)) ||
+      failed(writeTextFile(
+          loc, path(options.name + ".h"),
+          [&](llvm::raw_ostream &os) { writeHeader(*model, os); })) ||
+      failed(writeTextFile(
+          loc, path(options.name + ".report.txt"),
+          [&](llvm::raw_ostream &os) { writeReport(*model, options, os); })))
+    return failure();
+  if (options.shared)
+    return linkShared(loc, object, path("lib" + options.name + ".so"));
+  return success();
+}
+
+} // namespace qopt
