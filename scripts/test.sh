@@ -17,6 +17,25 @@ count() { sed -nE "s/^ *$1 *: *([0-9]+).*/\1/p" "$log" | tail -1 | grep . || ech
 passed=$(( $(count Passed) + $(count "Expectedly Failed") ))
 failed=$(( $(count Failed) + $(count Unresolved) + $(count "Unexpectedly Passed") + $(count "Timed Out") ))
 skipped=$(( $(count Unsupported) + $(count Excluded) + $(count Skipped) ))
+
+# Python tests (python/tests) on the real models and data of scripts/fetch.sh;
+# pytest's last line reads "N passed, N failed, N skipped, N errors in ...".
+if "$root/scripts/fetch.sh"; then
+  /usr/bin/python3 -m pytest "$root/python/tests" -q -p no:cacheprovider 2>&1 | tee "$log"
+  pytest_status=${PIPESTATUS[0]}
+  pycount() { tail -1 "$log" | grep -oE "[0-9]+ $1" | grep -oE "^[0-9]+" || echo 0; }
+  passed=$(( passed + $(pycount passed) + $(pycount xfailed) ))
+  failed=$(( failed + $(pycount failed) + $(pycount "errors?") + $(pycount xpassed) ))
+  skipped=$(( skipped + $(pycount skipped) ))
+  # A run that failed without counting it (a crash, a collection error).
+  if [ "$pytest_status" -ne 0 ] && [ "$(pycount failed)" -eq 0 ] \
+     && [ "$(pycount "errors?")" -eq 0 ]; then
+    failed=$((failed + 1))
+  fi
+else
+  echo "qopt: scripts/fetch.sh failed"
+  failed=$((failed + 1))
+fi
 rm -f "$log"
 echo "qopt: $passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
