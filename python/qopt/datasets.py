@@ -10,6 +10,8 @@ nothing is downloaded.
 - `text_lines(n, seed)`: labelled inputs for the PaddleOCR text-direction
   classifier (half of the lines rotated 180°), with their text and the
   matching recognizer inputs; `ctc_decode` turns recognizer outputs to text.
+- `text_pages(n, seed)`: inputs for the PaddleOCR text detector, with the
+  boxes of their text.
 """
 
 import functools
@@ -226,3 +228,35 @@ def text_lines(n, seed=0, cls_width=192, rec_width=320):
             image = image.transpose(Image.Transpose.ROTATE_180)
         cls_inputs.append(paddleocr_input(image, cls_width))
     return np.stack(cls_inputs), labels, texts, np.stack(rec_inputs)
+
+
+DETECTOR_MEAN = np.array([0.485, 0.456, 0.406], np.float32)[:, None, None]
+DETECTOR_STD = np.array([0.229, 0.224, 0.225], np.float32)[:, None, None]
+
+
+def text_pages(n, seed=0, size=320):
+    """n pages for PaddleOCR's text detector, seeded: rendered lines pasted
+    on a light page, one per horizontal band of 64 pixels (a band may stay
+    empty). Returns (inputs float32 [n, 3, size, size] normalized as
+    PaddleOCR's detector wants, (x/255 - mean)/std with ImageNet's mean and
+    std, and masks bool [n, size, size], True inside the pasted lines)."""
+    rng = np.random.default_rng(seed)
+    inputs, masks = [], []
+    for _ in range(n):
+        page = Image.new("RGB", (size, size), (int(rng.integers(200, 256)),) * 3)
+        mask = np.zeros((size, size), bool)
+        for top in range(0, size - 63, 64):
+            if rng.random() < 0.25:
+                continue
+            line = render_text(random_text(rng), rng)
+            scale = min(1.0, (size - 16) / line.width, 56 / line.height)
+            line = line.resize((max(1, int(line.width * scale)),
+                                max(1, int(line.height * scale))), Image.BILINEAR)
+            left = int(rng.integers(0, size - line.width + 1))
+            y = top + int(rng.integers(0, 64 - line.height + 1))
+            page.paste(line, (left, y))
+            mask[y:y + line.height, left:left + line.width] = True
+        pixels = np.asarray(page, np.float32).transpose(2, 0, 1) / 255
+        inputs.append((pixels - DETECTOR_MEAN) / DETECTOR_STD)
+        masks.append(mask)
+    return np.stack(inputs), np.stack(masks)

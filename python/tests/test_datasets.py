@@ -80,3 +80,12 @@ def test_missing_data_names_fetch_script(tmp_path, monkeypatch):
     monkeypatch.setenv("QOPT_DATA_DIR", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="run scripts/fetch.sh first"):
         datasets.paddleocr_model("cls")
+
+
+def test_text_pages():
+    pages, masks = datasets.text_pages(3, seed=5)
+    assert pages.shape == (3, 3, 320, 320) and pages.dtype == np.float32
+    assert masks.shape == (3, 320, 320) and masks.dtype == bool
+    assert 0 < masks.mean() < 0.6
+    again, _ = datasets.text_pages(3, seed=5)
+    assert np.array_equal(pages, again)

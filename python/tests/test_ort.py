@@ -96,3 +96,15 @@ def test_recognizer_reads_rendered_words():
     assert probs.shape == (50, 40, 6625)
     decoded = [t.strip() for t in datasets.ctc_decode(probs)]
     assert np.mean([d == t for d, t in zip(decoded, texts)]) >= 0.9
+
+
+def test_detector_finds_pasted_lines():
+    """PP-OCRv4's detector marks every pasted line and nothing else."""
+    pages, masks = datasets.text_pages(4, seed=0)
+    maps, = ort.run(datasets.paddleocr_model("det"), pages, batch_size=2)
+    assert maps.shape == (4, 1, 320, 320)
+    for prob, mask in zip(maps[:, 0], masks):
+        assert (prob[~mask] < 0.3).all()
+        for band in range(0, 320, 64):
+            if mask[band:band + 64].any():
+                assert prob[band:band + 64].max() > 0.5
