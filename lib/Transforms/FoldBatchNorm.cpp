@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"
 #include "qopt/Transforms/TosaConstantUtils.h"
 
@@ -152,6 +153,38 @@ static std::optional<unsigned> compose(Operation *op, Value input,
   return constIndex;
 }
 
+/// The mean β and std |γ| per channel of the chain's result when the chain
+/// ends in batch norm as TOSA legalizations write it,
+/// ((y − μ)·(1/σ))·γ + β: the last add's constant and the last multiplier.
+/// The data-free passes use them as the pre-activation statistics.
+static std::optional<std::pair<SmallVector<double>, SmallVector<double>>>
+getBatchNormStatistics(ArrayRef<std::pair<Operation *, int>> chain,
+                       int64_t channels) {
+  SmallVector<std::pair<Operation *, int>> ops(llvm::make_filter_range(
+      chain, [](const auto &link) { return link.second >= 0; }));
+  if (ops.size() < 4)
+    return std::nullopt;
+  auto tail = ArrayRef(ops).take_back(4);
+  auto [center, centerData] = tail[0];
+  if (!(isa<tosa::AddOp>(center) ||
+        (isa<tosa::SubOp>(center) && centerData == 0)) ||
+      !isa<tosa::MulOp>(tail[1].first) || !isa<tosa::MulOp>(tail[2].first) ||
+      !isa<tosa::AddOp>(tail[3].first))
+    return std::nullopt;
+  auto constantOf = [&](std::pair<Operation *, int> link) {
+    auto [op, data] = link;
+    SmallVector<double> values = *getChannelConstant(
+        op->getOperand(1 - data),
+        cast<RankedTensorType>(op->getOperand(data).getType()), channels);
+    values.resize(channels, values.front());
+    return values;
+  };
+  SmallVector<double> std = constantOf(tail[2]);
+  for (double &s : std)
+    s = std::fabs(s);
+  return std::make_pair(constantOf(tail[3]), std);
+}
+
 /// Folds the affine chain after `op` into its weights (and bias) per
 /// `layout`. Reshapes that keep the channel axis last may sit in the chain
 /// of a matmul, whose bias add is re-created after the last of them.
@@ -217,10 +250,18 @@ static LogicalResult foldAffineChain(Operation *op, const WeightLayout &layout,
     newBias = tosa::ConstOp::create(rewriter, loc, biasType,
                                     qopt::getFloatAttr(biasType, folded));
   }
+  auto statistics = getBatchNormStatistics(chain, channels);
   rewriter.modifyOpInPlace(op, [&] {
     layout.weight->set(newWeights);
     if (newBias)
       layout.bias->set(newBias);
+    if (statistics) {
+      auto type = RankedTensorType::get({channels}, rewriter.getF32Type());
+      op->setAttr(qopt::kBatchNormMeanAttr,
+                  qopt::getFloatAttr(type, statistics->first));
+      op->setAttr(qopt::kBatchNormStdAttr,
+                  qopt::getFloatAttr(type, statistics->second));
+    }
   });
 
   // The arithmetic now happens in the weights: bypass it.

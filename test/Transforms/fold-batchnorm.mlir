@@ -219,3 +219,28 @@ func.func @resource_weights(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
     }
   }
 #-}
+
+// -----
+
+// Batch norm as TOSA legalizations write it, ((y - mean) * (1/sigma)) * gamma
+// + beta, also records the statistics of the normalized output on the conv:
+// mean = beta = [0.5, 1], std = |gamma| = [2, 3].
+// CHECK-LABEL: func.func @records_statistics
+// CHECK: tosa.conv2d {{.*}}qopt.bn_mean = dense<[5.000000e-01, 1.000000e+00]> : tensor<2xf32>, qopt.bn_std = dense<[2.000000e+00, 3.000000e+00]> : tensor<2xf32>
+// CHECK-NOT: tosa.mul
+func.func @records_statistics(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[1.0]]], [[[2.0]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %mean = "tosa.const"() {values = dense<[[[[1.0, -2.0]]]]> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %inv = "tosa.const"() {values = dense<[[[[0.5, 0.25]]]]> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %gamma = "tosa.const"() {values = dense<[[[[2.0, -3.0]]]]> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %beta = "tosa.const"() {values = dense<[[[[0.5, 1.0]]]]> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %0 = tosa.sub %c, %mean : (tensor<1x2x2x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x2x2x2xf32>
+  %1 = tosa.mul %0, %inv, %shift : (tensor<1x2x2x2xf32>, tensor<1x1x1x2xf32>, tensor<1xi8>) -> tensor<1x2x2x2xf32>
+  %2 = tosa.mul %1, %gamma, %shift : (tensor<1x2x2x2xf32>, tensor<1x1x1x2xf32>, tensor<1xi8>) -> tensor<1x2x2x2xf32>
+  %3 = tosa.add %2, %beta : (tensor<1x2x2x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x2x2x2xf32>
+  return %3 : tensor<1x2x2x2xf32>
+}

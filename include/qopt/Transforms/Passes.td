@@ -42,6 +42,12 @@ def FoldBatchNorm : Pass<"qopt-fold-batchnorm", "mlir::func::FuncOp"> {
     Folding only happens when the op's result has that chain as its single
     use, so no other consumer observes the change. Run `qopt-fold-constants`
     first so that `γ/σ` is one constant.
+
+    When the chain ends in batch norm as TOSA legalizations write it,
+    `((y − μ)·(1/σ))·γ + β`, the op records the statistics the normalized
+    output is trained to have, per channel, as `qopt.bn_mean = β` and
+    `qopt.bn_std = |γ|`, for the data-free passes (high-bias absorption,
+    analytic bias correction).
   }];
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
@@ -122,6 +128,106 @@ def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
            "Give the function integer arguments and results">,
   ];
   let dependentDialects = ["mlir::tosa::TosaDialect", "mlir::quant::QuantDialect"];
+}
+
+def EqualizeCrossLayer : Pass<"qopt-equalize-cross-layer", "mlir::func::FuncOp"> {
+  let summary = "Balance the weight ranges of consecutive layers (data-free)";
+  let description = [{
+    Cross-layer equalization (Nagel et al. 2019). For two consecutive layers
+    `W1 → f → W2` (`tosa.conv2d`, `tosa.depthwise_conv2d` or a fully connected
+    `tosa.matmul` with constant weights; `f` a ReLU `clamp(0, +max)`, pools,
+    reshapes, or nothing), output channel `i` of `W1` and its bias are divided
+    by `s_i` and input channel `i` of `W2` multiplied by it, with
+    `s_i = sqrt(r1_i / r2_i)` (`r1_i`: max |W1| over output channel `i`,
+    `r2_i`: max |W2| over input channel `i`). Since `f(x/s) = f(x)/s` for
+    `s > 0`, the float function is unchanged, while both layers end up with
+    the same per-channel range `sqrt(r1_i·r2_i)`, which per-tensor weight
+    quantization needs. A reshape that flattens `HxWxC` into the rows of a
+    fully connected layer maps row `k` to channel `k % C`.
+
+    Every pair of the function is equalized in turn, and the sweep repeated
+    until no scale differs from 1 by more than `tolerance` in log
+    (`max |log s| < tolerance`) or `max-iterations` sweeps: a chain
+    `conv → depthwise → conv` thus converges to the three ranges' geometric
+    mean per channel (the cube-root rule of depthwise-separable triples), and
+    longer chains to their common balance.
+
+    Only links whose every value has a single use are touched, and only
+    layers whose weights and bias are constants. ReLU6 (`clamp(0, 6)`, or
+    any finite bound) does not commute with a per-channel scale and a TOSA
+    clamp bound is per tensor: such pairs are skipped unless
+    `relu6=approximate`, which equalizes them and turns the clamp into a
+    ReLU, as the paper does (outputs change where the pre-activation
+    exceeded the bound). Batch norm statistics recorded by
+    `qopt-fold-batchnorm` (`qopt.bn_mean`, `qopt.bn_std`) are scaled with
+    the layer's output.
+  }];
+  let options = [
+    Option<"maxIterations", "max-iterations", "unsigned", /*default=*/"100",
+           "Maximum number of sweeps over the function's layer pairs">,
+    Option<"tolerance", "tolerance", "double", /*default=*/"1e-6",
+           "Stop when a sweep changes no scale by more than this in log">,
+    Option<"relu6", "relu6", "std::string", /*default=*/"\"skip\"",
+           "Pairs linked by a bounded ReLU: skip, or approximate (equalize "
+           "and replace the clamp by a ReLU)">,
+  ];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
+def AbsorbHighBias : Pass<"qopt-absorb-high-bias", "mlir::func::FuncOp"> {
+  let summary = "Move large positive pre-activation offsets into the next layer";
+  let description = [{
+    High-bias absorption (Nagel et al. 2019), run after
+    `qopt-equalize-cross-layer`, which can leave large biases behind. For
+    two consecutive layers `W1 → ReLU → W2` whose first layer records the
+    statistics of its pre-activation (`qopt.bn_mean = β`,
+    `qopt.bn_std = γ`, from the batch norm that `qopt-fold-batchnorm`
+    folded), the offset `c_i = max(0, β_i − 3γ_i)` that nearly every value
+    of channel `i` carries is subtracted from `W1`'s bias and added to
+    `W2`'s through its weights: `b2 ← b2 + Σ W2·c` over kernel positions
+    and input channels. Since `ReLU(x − c) = ReLU(x) − c` for `x ≥ c`, the
+    function only changes for the values below `β − 3γ`, and the activation
+    range to quantize shrinks by `c`. Inside a zero-padded `W2` the padded
+    taps see 0 instead of `−c`, so outputs at the borders shift by the
+    padded taps' share of `W2·c`.
+
+    The link between the layers follows the rules of
+    `qopt-equalize-cross-layer` (single uses; pools and reshapes allowed)
+    but its activation must be a ReLU: a bounded ReLU would need a per
+    channel upper bound. The recorded mean is lowered by `c`.
+  }];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
+def CorrectBias : Pass<"qopt-correct-bias", "mlir::func::FuncOp"> {
+  let summary = "Compensate the output mean shift of weight rounding (data-free)";
+  let description = [{
+    Analytic bias correction (Nagel et al. 2019). Quantizing weights `W` to
+    `Ŵ` shifts the mean of each output by `ε·E[x]`, `ε = Ŵ − W`; this pass
+    computes `Ŵ` exactly as `qopt-quantize` will (symmetric min-max,
+    `weight-bits`, per output channel unless `per-channel=false`; a
+    depthwise channel multiplier above 1 is per tensor) and sets
+    `b ← b − ε·E[x]` on the float graph, so run it right before
+    `qopt-quantize` with the same weight options (MSE weight clipping is not
+    mirrored).
+
+    `E[x]` comes from the layer before: when the input is the output of a
+    layer that records its pre-activation statistics `x ~ N(β, γ²)`
+    (`qopt.bn_mean`, `qopt.bn_std`, from `qopt-fold-batchnorm`), reached
+    through identity (`E = β`), a ReLU (`E = γ·φ(−β/γ) + β·(1 − Φ(−β/γ))`)
+    or a bounded ReLU `clamp(0, h)` (the clipped normal's mean), reshapes
+    and average pools. Other layers, such as the first one or those after
+    a max pool, are left alone: their input mean needs data (the empirical
+    variant, from per-channel input means the statistics file does not hold
+    yet).
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "Weight bit width the quantizer will use (2..8)">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "Whether the quantizer will quantize weights per output channel">,
+  ];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
 #endif // QOPT_TRANSFORMS_PASSES

@@ -1,0 +1,91 @@
+//===- LayerChains.h - Layers and the links between them --------*- C++ -*-===//
+//
+// The data-free passes (cross-layer equalization, high-bias absorption,
+// analytic bias correction) rewrite the constant weights and biases of
+// consecutive layers. A layer is a conv2d, depthwise_conv2d or fully connected
+// matmul with constant float weights and bias; a link is the chain of ops
+// from one layer's output to the next layer's input through which a per
+// channel scale or shift can be moved: at most one ReLU-like clamp, pools and
+// reshapes that keep channels innermost, every value with a single use.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QOPT_TRANSFORMS_LAYERCHAINS_H
+#define QOPT_TRANSFORMS_LAYERCHAINS_H
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <optional>
+
+namespace qopt {
+
+/// Per output channel statistics of a layer's pre-activation, recorded by
+/// qopt-fold-batchnorm from the batch norm it folded (β and |γ|) and kept up
+/// to date by the passes that rescale or shift that output.
+constexpr llvm::StringLiteral kBatchNormMeanAttr = "qopt.bn_mean";
+constexpr llvm::StringLiteral kBatchNormStdAttr = "qopt.bn_std";
+
+enum class LayerKind { Conv, Depthwise, FullyConnected };
+
+/// A layer's weights and bias, read into doubles for editing and written
+/// back as new constants.
+struct Layer {
+  mlir::Operation *op;
+  LayerKind kind;
+  mlir::RankedTensorType weightType;
+  llvm::SmallVector<double> weights; // row-major, as weightType
+  /// The bias: the conv's bias operand or the fully connected layer's bias
+  /// add constant; null for a fully connected layer without one.
+  mlir::OpOperand *bias = nullptr;
+  llvm::SmallVector<double> biasValues; // one per output channel
+  /// The result the next layer reads (after an FC's reshapes and bias add).
+  mlir::Value output;
+  int64_t outChannels, inChannels;
+
+  /// The output and input channel of weight element `i`.
+  int64_t outputChannel(int64_t i) const;
+  int64_t inputChannel(int64_t i) const;
+
+  /// Per output channel statistics of the folded batch norm, if recorded.
+  std::optional<std::pair<llvm::SmallVector<double>, llvm::SmallVector<double>>>
+  getBatchNormStatistics() const;
+  void setBatchNormStatistics(llvm::ArrayRef<double> mean,
+                              llvm::ArrayRef<double> std);
+
+  /// Replaces the weight and bias operands by constants holding `weights`
+  /// and `biasValues`.
+  void write();
+  /// Replaces the bias operand (which must exist) only.
+  void writeBias();
+};
+
+/// `op` as a layer, if it is one with constant float weights and bias.
+std::optional<Layer> getLayer(mlir::Operation *op);
+
+/// The activation between two layers.
+enum class Activation {
+  Identity,
+  ReLU,    // clamp(0, +max)
+  Bounded, // clamp(0, finite), e.g. ReLU6
+};
+
+/// The ops from a layer's output to the input of the next layer.
+struct Link {
+  mlir::Operation *next;
+  Activation activation = Activation::Identity;
+  mlir::tosa::ClampOp clamp; // null for Identity
+  /// Whether a max pool is on the way (it does not preserve means).
+  bool hasMaxPool = false;
+  /// Channels of the link: input channel k of the next layer carries channel
+  /// k % channels (a reshape may flatten HxWxC into the FC's rows).
+  int64_t channels;
+};
+
+/// The link from `layer` to the next op that can be a layer: its output has
+/// a single use and so has every value on the way. Null when the chain
+/// meets any other op or clamp.
+std::optional<Link> getLink(const Layer &layer);
+
+} // namespace qopt
+
+#endif // QOPT_TRANSFORMS_LAYERCHAINS_H

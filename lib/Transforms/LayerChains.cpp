@@ -1,0 +1,235 @@
+//===- LayerChains.cpp - Layers and the links between them ----------------===//
+
+#include "qopt/Transforms/LayerChains.h"
+#include "qopt/Transforms/TosaConstantUtils.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+
+namespace qopt {
+
+int64_t Layer::outputChannel(int64_t i) const {
+  switch (kind) {
+  case LayerKind::Conv: // OxKHxKWxI
+    return i / (weightType.getNumElements() / outChannels);
+  case LayerKind::Depthwise:      // KHxKWxCxM, output channel c·M + m
+  case LayerKind::FullyConnected: // 1xKxN
+    return i % outChannels;
+  }
+  llvm_unreachable("unknown layer kind");
+}
+
+int64_t Layer::inputChannel(int64_t i) const {
+  switch (kind) {
+  case LayerKind::Conv:
+    return i % inChannels;
+  case LayerKind::Depthwise:
+    return (i / weightType.getDimSize(3)) % inChannels;
+  case LayerKind::FullyConnected:
+    return (i / outChannels) % inChannels;
+  }
+  llvm_unreachable("unknown layer kind");
+}
+
+/// One value per channel from a constant of one or `channels` values.
+static std::optional<SmallVector<double>> getChannelValues(Attribute attr,
+                                                           int64_t channels) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (!dense || !isa<FloatType>(dense.getElementType()))
+    return std::nullopt;
+  SmallVector<double> values = getFloatValues(dense);
+  if (values.size() == 1)
+    values.resize(channels, values.front());
+  if (static_cast<int64_t>(values.size()) != channels)
+    return std::nullopt;
+  return values;
+}
+
+std::optional<std::pair<SmallVector<double>, SmallVector<double>>>
+Layer::getBatchNormStatistics() const {
+  auto mean = getChannelValues(op->getAttr(kBatchNormMeanAttr), outChannels);
+  auto std = getChannelValues(op->getAttr(kBatchNormStdAttr), outChannels);
+  if (!mean || !std)
+    return std::nullopt;
+  return std::make_pair(std::move(*mean), std::move(*std));
+}
+
+void Layer::setBatchNormStatistics(ArrayRef<double> mean,
+                                   ArrayRef<double> std) {
+  auto type =
+      RankedTensorType::get({outChannels}, Float32Type::get(op->getContext()));
+  op->setAttr(kBatchNormMeanAttr, getFloatAttr(type, mean));
+  op->setAttr(kBatchNormStdAttr, getFloatAttr(type, std));
+}
+
+/// Points `operand` at a new constant of `values`, erasing the old one if
+/// that was its last use.
+static void replaceConstant(OpOperand &operand, RankedTensorType type,
+                            ArrayRef<double> values) {
+  OpBuilder builder(operand.getOwner());
+  Value old = operand.get();
+  operand.set(tosa::ConstOp::create(builder, old.getLoc(), type,
+                                    getFloatAttr(type, values)));
+  if (Operation *def = old.getDefiningOp(); def && def->use_empty())
+    def->erase();
+}
+
+void Layer::write() {
+  replaceConstant(op->getOpOperand(1), weightType, weights);
+  if (bias)
+    writeBias();
+}
+
+void Layer::writeBias() {
+  auto type = cast<RankedTensorType>(bias->get().getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.back() = outChannels;
+  replaceConstant(*bias, type.clone(shape), biasValues);
+}
+
+/// The constant float weights of `weight` if they have shape `rank`.
+static DenseElementsAttr getFloatWeights(Value weight, int64_t rank) {
+  DenseElementsAttr weights = getDenseConstant(weight);
+  if (!weights || !isa<FloatType>(weights.getElementType()) ||
+      weights.getType().getRank() != rank)
+    return {};
+  return weights;
+}
+
+/// A fully connected layer's bias: matmul → reshape* → add of a constant
+/// 1x..x1xN (or all ones), the form qopt-fold-batchnorm leaves.
+static std::pair<OpOperand *, Value> findFullyConnectedBias(Value result,
+                                                            int64_t channels) {
+  Value value = result;
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    auto lastDim = [](Value v) {
+      return cast<RankedTensorType>(v.getType()).getShape().back();
+    };
+    if (isa<tosa::ReshapeOp>(user) && lastDim(user->getResult(0)) == channels) {
+      value = user->getResult(0);
+      continue;
+    }
+    auto add = dyn_cast<tosa::AddOp>(user);
+    if (!add)
+      break;
+    unsigned constIndex = add.getInput1() == value ? 1 : 0;
+    OpOperand &operand = add->getOpOperand(constIndex);
+    DenseElementsAttr attr = getDenseConstant(operand.get());
+    if (!attr || !isa<FloatType>(attr.getElementType()) ||
+        add.getType() != value.getType())
+      break;
+    ArrayRef<int64_t> shape = attr.getType().getShape();
+    if (shape.empty() || (shape.back() != 1 && shape.back() != channels) ||
+        llvm::any_of(shape.drop_back(), [](int64_t d) { return d != 1; }))
+      break;
+    return {&operand, add.getResult()};
+  }
+  return {nullptr, result};
+}
+
+std::optional<Layer> getLayer(Operation *op) {
+  if (!isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
+    return std::nullopt;
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resultType || !resultType.hasStaticShape() ||
+      !isa<FloatType>(resultType.getElementType()))
+    return std::nullopt;
+  Layer layer{op,
+              LayerKind::Conv,
+              {},
+              {},
+              nullptr,
+              {},
+              op->getResult(0),
+              resultType.getShape().back(),
+              0};
+  DenseElementsAttr weights;
+  if (isa<tosa::Conv2DOp>(op)) {
+    weights = getFloatWeights(op->getOperand(1), 4);
+    if (!weights || weights.getType().getDimSize(0) != layer.outChannels)
+      return std::nullopt;
+    layer.inChannels = weights.getType().getDimSize(3);
+  } else if (isa<tosa::DepthwiseConv2DOp>(op)) {
+    layer.kind = LayerKind::Depthwise;
+    weights = getFloatWeights(op->getOperand(1), 4);
+    if (!weights ||
+        weights.getType().getDimSize(2) * weights.getType().getDimSize(3) !=
+            layer.outChannels)
+      return std::nullopt;
+    layer.inChannels = weights.getType().getDimSize(2);
+  } else {
+    layer.kind = LayerKind::FullyConnected;
+    weights = getFloatWeights(op->getOperand(1), 3);
+    if (!weights || weights.getType().getDimSize(0) != 1 ||
+        weights.getType().getDimSize(2) != layer.outChannels)
+      return std::nullopt;
+    layer.inChannels = weights.getType().getDimSize(1);
+    std::tie(layer.bias, layer.output) =
+        findFullyConnectedBias(op->getResult(0), layer.outChannels);
+  }
+  layer.weightType = cast<RankedTensorType>(weights.getType());
+  layer.weights = getFloatValues(weights);
+  if (layer.weights.size() == 1)
+    layer.weights.resize(weights.getNumElements(), layer.weights.front());
+
+  if (layer.kind != LayerKind::FullyConnected)
+    layer.bias = &op->getOpOperand(2);
+  if (layer.bias) {
+    auto bias = getChannelValues(getDenseConstant(layer.bias->get()),
+                                 layer.outChannels);
+    if (!bias)
+      return std::nullopt;
+    layer.biasValues = std::move(*bias);
+  }
+  return layer;
+}
+
+/// ReLU, a bounded ReLU or unsupported (null).
+static std::optional<Activation> classify(tosa::ClampOp clamp) {
+  auto min = dyn_cast<FloatAttr>(clamp.getMinValAttr());
+  auto max = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
+  if (!min || !max || min.getValueAsDouble() != 0.0 ||
+      !(max.getValueAsDouble() > 0.0))
+    return std::nullopt;
+  // Frontends write "no upper bound" as FLT_MAX, +inf or a rounded print of
+  // FLT_MAX; no activation reaches a bound that large.
+  if (max.getValueAsDouble() >= 1e30)
+    return Activation::ReLU;
+  return Activation::Bounded;
+}
+
+std::optional<Link> getLink(const Layer &layer) {
+  Link link;
+  link.channels = layer.outChannels;
+  Value value = layer.output;
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    if (auto clamp = dyn_cast<tosa::ClampOp>(user)) {
+      std::optional<Activation> activation = classify(clamp);
+      if (link.clamp || !activation)
+        return std::nullopt;
+      link.clamp = clamp;
+      link.activation = *activation;
+    } else if (isa<tosa::MaxPool2dOp>(user)) {
+      link.hasMaxPool = true;
+    } else if (auto reshape = dyn_cast<tosa::ReshapeOp>(user)) {
+      // Element j of the flat order carries channel j % channels as long as
+      // the innermost dimension is a multiple of it.
+      if (reshape.getType().getShape().back() % link.channels != 0)
+        return std::nullopt;
+    } else if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(
+                   user) &&
+               user->getOperand(0) == value) {
+      link.next = user;
+      return link;
+    } else if (!isa<tosa::AvgPool2dOp>(user)) {
+      return std::nullopt;
+    }
+    value = user->getResult(0);
+  }
+  return std::nullopt;
+}
+
+} // namespace qopt
