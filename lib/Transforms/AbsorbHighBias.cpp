@@ -43,14 +43,7 @@ struct AbsorbHighBiasPass : qopt::impl::AbsorbHighBiasBase<AbsorbHighBiasPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<Layer> layers;
-    DenseMap<Operation *, size_t> indexOf;
-    getOperation().walk([&](Operation *op) {
-      if (std::optional<Layer> layer = qopt::getLayer(op)) {
-        indexOf[op] = layers.size();
-        layers.push_back(std::move(*layer));
-      }
-    });
+    auto [layers, indexOf] = qopt::collectLayers(getOperation());
 
     SmallVector<bool> changed(layers.size(), false);
     for (auto [i, w1] : llvm::enumerate(layers)) {

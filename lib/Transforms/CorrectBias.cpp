@@ -90,11 +90,7 @@ struct CorrectBiasPass : qopt::impl::CorrectBiasBase<CorrectBiasPass> {
           << weightBits;
       return signalPassFailure();
     }
-    SmallVector<Layer> layers;
-    getOperation().walk([&](Operation *op) {
-      if (std::optional<Layer> layer = qopt::getLayer(op))
-        layers.push_back(std::move(*layer));
-    });
+    SmallVector<Layer> layers = qopt::collectLayers(getOperation()).layers;
     DenseMap<Operation *, std::pair<const Layer *, qopt::Link>> previous;
     for (const Layer &layer : layers)
       if (std::optional<qopt::Link> link = qopt::getLink(layer))

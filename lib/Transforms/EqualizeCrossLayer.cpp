@@ -71,14 +71,7 @@ struct EqualizeCrossLayerPass
       return signalPassFailure();
     }
 
-    SmallVector<Layer> layers;
-    DenseMap<Operation *, size_t> indexOf;
-    getOperation().walk([&](Operation *op) {
-      if (std::optional<Layer> layer = qopt::getLayer(op)) {
-        indexOf[op] = layers.size();
-        layers.push_back(std::move(*layer));
-      }
-    });
+    auto [layers, indexOf] = qopt::collectLayers(getOperation());
 
     SmallVector<Pair> pairs;
     for (auto [i, layer] : llvm::enumerate(layers)) {

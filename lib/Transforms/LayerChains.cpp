@@ -186,6 +186,17 @@ std::optional<Layer> getLayer(Operation *op) {
   return layer;
 }
 
+LayerList collectLayers(Operation *root) {
+  LayerList list;
+  root->walk([&](Operation *op) {
+    if (std::optional<Layer> layer = getLayer(op)) {
+      list.indexOf[op] = list.layers.size();
+      list.layers.push_back(std::move(*layer));
+    }
+  });
+  return list;
+}
+
 /// ReLU, a bounded ReLU or unsupported (null).
 static std::optional<Activation> classify(tosa::ClampOp clamp) {
   auto min = dyn_cast<FloatAttr>(clamp.getMinValAttr());

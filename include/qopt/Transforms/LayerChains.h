@@ -14,6 +14,8 @@
 #define QOPT_TRANSFORMS_LAYERCHAINS_H
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <optional>
 
@@ -61,6 +63,13 @@ struct Layer {
 
 /// `op` as a layer, if it is one with constant float weights and bias.
 std::optional<Layer> getLayer(mlir::Operation *op);
+
+/// Every layer under `root` in program order, and each layer op's position.
+struct LayerList {
+  llvm::SmallVector<Layer> layers;
+  llvm::DenseMap<mlir::Operation *, size_t> indexOf;
+};
+LayerList collectLayers(mlir::Operation *root);
 
 /// The activation between two layers.
 enum class Activation {
