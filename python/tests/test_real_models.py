@@ -1,0 +1,49 @@
+"""Real models through qopt (issue 3's acceptance numbers): the PaddleOCR
+direction classifier against ONNX Runtime and quantized W8A8, the repo's
+MNIST networks quantized W8A8 against their float accuracy."""
+
+import os
+
+import numpy as np
+import pytest
+
+import qopt
+from qopt import datasets, ort
+
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    path = datasets.paddleocr_model("cls")
+    return path, qopt.import_onnx(path, input_shapes={"x": [1, 3, 48, 192]})
+
+
+def test_classifier_float_matches_onnxruntime(classifier):
+    path, model = classifier
+    x = datasets.text_lines(200, seed=1)[0]
+    reference = np.asarray(ort.run(path, x)).reshape(200, 2)
+    assert np.abs(model(x) - reference).max() <= 1e-4
+
+
+def test_classifier_w8a8_agrees_with_float(classifier):
+    _, model = classifier
+    x, labels = datasets.text_lines(1000, seed=2)[:2]
+    calibration = datasets.text_lines(64, seed=3)[0]
+    quantized = qopt.compile(model, calibration=calibration)
+    scores = qopt.evaluate(quantized, (x, labels), reference=model)
+    assert scores["agreement"] >= 0.99
+    assert scores["accuracy"] >= 0.95
+
+
+@pytest.mark.parametrize("name", ["mnist_lenet", "mnist_mobilenet"])
+def test_mnist_w8a8_keeps_accuracy(name):
+    model = qopt.import_onnx(os.path.join(REPO, "models", name + ".onnx"),
+                             input_shapes={"input": [1, 1, 28, 28]})
+    train, _ = datasets.mnist("train")
+    test = datasets.mnist("test")
+    quantized = qopt.compile(model, calibration=train[:200])
+    float_accuracy = qopt.evaluate(model, test)["accuracy"]
+    int_accuracy = qopt.evaluate(quantized, test)["accuracy"]
+    assert float_accuracy >= 0.97
+    assert int_accuracy >= float_accuracy - 0.005
