@@ -47,3 +47,24 @@ def test_mnist_w8a8_keeps_accuracy(name):
     int_accuracy = qopt.evaluate(quantized, test)["accuracy"]
     assert float_accuracy >= 0.97
     assert int_accuracy >= float_accuracy - 0.005
+
+
+def test_detector_float_matches_onnxruntime():
+    path = datasets.paddleocr_model("det")
+    pages = datasets.text_pages(4, seed=0)[0]
+    model = qopt.import_onnx(path, input_shapes={"x": [1, 3, 320, 320]})
+    out = model(pages)
+    reference = np.asarray(ort.run(path, pages)).reshape(out.shape)
+    assert np.mean(np.abs(out - reference) <= 1e-3) >= 0.999
+
+
+def test_recognizer_float_decodes_like_onnxruntime():
+    path = datasets.paddleocr_model("rec")
+    lines = datasets.text_lines(200, seed=4)[3]
+    model = qopt.import_onnx(path, input_shapes={"x": [1, 3, 48, 320]})
+    out = model(lines)
+    reference = np.asarray(ort.run(path, lines)).reshape(out.shape)
+    charset = datasets.ocr_charset()
+    same = [datasets.ctc_decode(a, charset) == datasets.ctc_decode(b, charset)
+            for a, b in zip(out, reference)]
+    assert np.mean(same) >= 0.98
