@@ -65,3 +65,10 @@ def test_errors_are_qopt_errors(tmp_path, float_model):
         qopt.compile(float_model, calibration=np.zeros([1, 32, 32, 3],
                                                        np.float32),
                      weight_bits=9)
+
+
+def test_save_writes_object_header_and_library(quantized, tmp_path):
+    quantized.save(str(tmp_path), target="host", name="mobilenet")
+    for name in ("mobilenet.o", "mobilenet.h", "libmobilenet.so"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert "mobilenet_run(" in (tmp_path / "mobilenet.h").read_text()
