@@ -1510,6 +1510,11 @@ LogicalResult convertResize(Importer &im, bool upsample) {
 
 using Fn = std::function<LogicalResult(Importer &)>;
 
+/// An elementwise op with no attributes, folded by `fold` on constants.
+template <typename OpTy> static Fn unary(double (*fold)(double)) {
+  return [fold](Importer &im) { return convertSimpleUnary<OpTy>(im, fold); };
+}
+
 const std::map<std::string, Fn, std::less<>> &opTable() {
   auto bin = [](Binary k, bool variadic = false) -> Fn {
     return [=](Importer &im) { return convertBinary(im, k, variadic); };
@@ -1518,21 +1523,13 @@ const std::map<std::string, Fn, std::less<>> &opTable() {
     return [k](Importer &im) { return convertReduce(im, k); };
   };
   static const std::map<std::string, Fn, std::less<>> table = {
-      {"Abs",
-       [](Importer &im) {
-         return convertSimpleUnary<tosa::AbsOp>(
-             im, [](double v) { return std::abs(v); });
-       }},
+      {"Abs", unary<tosa::AbsOp>([](double v) { return std::abs(v); })},
       {"Add", bin(Binary::Add)},
       {"AveragePool",
        [](Importer &im) { return convertPool(im, false, false); }},
       {"BatchNormalization", convertBatchNorm},
       {"Cast", convertCast},
-      {"Ceil",
-       [](Importer &im) {
-         return convertSimpleUnary<tosa::CeilOp>(
-             im, [](double v) { return std::ceil(v); });
-       }},
+      {"Ceil", unary<tosa::CeilOp>([](double v) { return std::ceil(v); })},
       {"Clip", convertClip},
       {"Concat", convertConcat},
       {"Constant", convertConstant},
@@ -1541,18 +1538,10 @@ const std::map<std::string, Fn, std::less<>> &opTable() {
       {"ConvTranspose", convertConvTranspose},
       {"Div", bin(Binary::Div)},
       {"Dropout", convertIdentity},
-      {"Exp",
-       [](Importer &im) {
-         return convertSimpleUnary<tosa::ExpOp>(
-             im, [](double v) { return std::exp(v); });
-       }},
+      {"Exp", unary<tosa::ExpOp>([](double v) { return std::exp(v); })},
       {"Expand", convertExpand},
       {"Flatten", convertFlatten},
-      {"Floor",
-       [](Importer &im) {
-         return convertSimpleUnary<tosa::FloorOp>(
-             im, [](double v) { return std::floor(v); });
-       }},
+      {"Floor", unary<tosa::FloorOp>([](double v) { return std::floor(v); })},
       {"Gather", convertGather},
       {"Gemm", convertGemm},
       {"GlobalAveragePool",
@@ -1563,11 +1552,7 @@ const std::map<std::string, Fn, std::less<>> &opTable() {
       {"HardSwish", convertHardSwish},
       {"Identity", convertIdentity},
       {"LeakyRelu", convertLeakyRelu},
-      {"Log",
-       [](Importer &im) {
-         return convertSimpleUnary<tosa::LogOp>(
-             im, [](double v) { return std::log(v); });
-       }},
+      {"Log", unary<tosa::LogOp>([](double v) { return std::log(v); })},
       {"LogSoftmax", [](Importer &im) { return convertSoftmax(im, true); }},
       {"MatMul", convertMatMul},
       {"Max", bin(Binary::Max, true)},
@@ -1578,11 +1563,7 @@ const std::map<std::string, Fn, std::less<>> &opTable() {
       {"Pad", convertPad},
       {"Pow", bin(Binary::Pow)},
       {"Range", convertRange},
-      {"Reciprocal",
-       [](Importer &im) {
-         return convertSimpleUnary<tosa::ReciprocalOp>(
-             im, [](double v) { return 1 / v; });
-       }},
+      {"Reciprocal", unary<tosa::ReciprocalOp>([](double v) { return 1 / v; })},
       {"ReduceMax", red(Reduce::Max)},
       {"ReduceMean", red(Reduce::Mean)},
       {"ReduceMin", red(Reduce::Min)},
@@ -1592,10 +1573,7 @@ const std::map<std::string, Fn, std::less<>> &opTable() {
       {"Resize", [](Importer &im) { return convertResize(im, false); }},
       {"Shape", convertShape},
       {"Sigmoid",
-       [](Importer &im) {
-         return convertSimpleUnary<tosa::SigmoidOp>(
-             im, [](double v) { return 1 / (1 + std::exp(-v)); });
-       }},
+       unary<tosa::SigmoidOp>([](double v) { return 1 / (1 + std::exp(-v)); })},
       {"Size", convertSize},
       {"Slice", convertSlice},
       {"Softmax", [](Importer &im) { return convertSoftmax(im, false); }},
@@ -1604,11 +1582,7 @@ const std::map<std::string, Fn, std::less<>> &opTable() {
       {"Squeeze", convertSqueeze},
       {"Sub", bin(Binary::Sub)},
       {"Sum", bin(Binary::Add, true)},
-      {"Tanh",
-       [](Importer &im) {
-         return convertSimpleUnary<tosa::TanhOp>(
-             im, [](double v) { return std::tanh(v); });
-       }},
+      {"Tanh", unary<tosa::TanhOp>([](double v) { return std::tanh(v); })},
       {"Transpose", convertTranspose},
       {"Unsqueeze", convertUnsqueeze},
       {"Upsample", [](Importer &im) { return convertResize(im, true); }},
