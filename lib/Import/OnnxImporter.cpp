@@ -16,6 +16,7 @@
 #include "onnx/shape_inference/implementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/WithColor.h"
 
 #include <fstream>
 #include <set>
@@ -487,4 +488,37 @@ OwningOpRef<ModuleOp> qopt::importOnnxModel(MLIRContext &context,
                                             StringRef path,
                                             const OnnxImportOptions &options) {
   return onnx_import::Importer(context, path, options).run();
+}
+
+qopt::OnnxDiagnosticHandler::OnnxDiagnosticHandler(MLIRContext &context,
+                                                   StringRef tool,
+                                                   StringRef path)
+    : ScopedDiagnosticHandler(
+          &context, [tool = tool.str(), path = path.str()](Diagnostic &diag) {
+            std::string where;
+            if (auto name = dyn_cast<NameLoc>(diag.getLocation()))
+              if (!StringRef(diag.str()).starts_with("node "))
+                where = "node '" + name.getName().str() + "': ";
+            auto &os = diag.getSeverity() == DiagnosticSeverity::Error
+                           ? llvm::WithColor::error(llvm::errs(), tool)
+                           : llvm::WithColor::note(llvm::errs(), tool);
+            os << path << ": " << where << diag.str() << "\n";
+            return success();
+          }) {}
+
+bool qopt::parseInputShape(StringRef spec, OnnxImportOptions &options) {
+  auto [name, dims] = spec.split('=');
+  if (name.empty() || dims.empty())
+    return false;
+  SmallVector<StringRef> parts;
+  dims.split(parts, ',');
+  std::vector<int64_t> shape;
+  for (StringRef part : parts) {
+    int64_t d;
+    if (part.trim().getAsInteger(10, d) || d <= 0)
+      return false;
+    shape.push_back(d);
+  }
+  options.inputShapes[name.str()] = std::move(shape);
+  return true;
 }

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -81,6 +82,58 @@ static std::string describeLocation(Location loc) {
   return "-";
 }
 
+/// Signed bits holding every value in [lo, hi].
+static unsigned signedBits(int64_t lo, int64_t hi) {
+  unsigned bits = 1;
+  while (lo < -(int64_t(1) << (bits - 1)) ||
+         hi > (int64_t(1) << (bits - 1)) - 1)
+    ++bits;
+  return bits;
+}
+
+/// Bits used by an integer activation: those of the clamp that produces it
+/// (a narrow range or a fused activation, in integers or in the float
+/// arithmetic that quantizes a float argument), looking through ops that move
+/// or convert values without changing them; else its storage type's.
+static unsigned activationBits(Value v) {
+  auto type = dyn_cast<IntegerType>(getElementTypeOrSelf(v.getType()));
+  if (!type)
+    return 0;
+  Operation *op = v.getDefiningOp();
+  while (isa_and_nonnull<tosa::ReshapeOp, tosa::TransposeOp, tosa::MaxPool2dOp,
+                         tosa::CastOp>(op))
+    op = op->getOperand(0).getDefiningOp();
+  auto bound = [](Attribute attr) -> std::optional<int64_t> {
+    if (auto i = dyn_cast<IntegerAttr>(attr))
+      return i.getInt();
+    if (auto f = dyn_cast<FloatAttr>(attr))
+      return std::llround(f.getValueAsDouble());
+    return std::nullopt;
+  };
+  if (auto clamp = dyn_cast_or_null<tosa::ClampOp>(op)) {
+    std::optional<int64_t> lo = bound(clamp.getMinValAttr()),
+                           hi = bound(clamp.getMaxValAttr());
+    if (lo && hi)
+      return std::min(type.getWidth(), signedBits(*lo, *hi));
+  }
+  return type.getWidth();
+}
+
+/// Bits used by integer weights: quantization to b bits makes every channel
+/// reach ±(2^(b-1) - 1), so the widest value gives b. A matmul operand that
+/// is not constant is an activation.
+static unsigned weightBits(Value weight) {
+  DenseIntElementsAttr values;
+  if (!matchPattern(weight, m_Constant(&values)))
+    return activationBits(weight);
+  int64_t lo = 0, hi = 0;
+  for (const APInt &v : values) {
+    lo = std::min(lo, v.getSExtValue());
+    hi = std::max(hi, v.getSExtValue());
+  }
+  return signedBits(lo, hi);
+}
+
 /// The conv, depthwise conv and matmul ops of `func` with their MACs.
 static std::vector<LayerInfo> collectLayers(func::FuncOp func) {
   std::vector<LayerInfo> layers;
@@ -107,7 +160,8 @@ static std::vector<LayerInfo> collectLayers(func::FuncOp func) {
     }
     layers.push_back({op->getName().stripDialect().str(),
                       describeLocation(op->getLoc()), macs, element(input),
-                      element(weight), element(op->getResult(0))});
+                      element(weight), element(op->getResult(0)),
+                      activationBits(input), weightBits(weight)});
   });
   return layers;
 }

@@ -119,13 +119,19 @@ void writeReport(const ModelSummary &model, const CompileOptions &options,
   os << "arena: " << model.arenaBytes << " bytes\n";
   os << "MACs: " << macs << "\n";
   os << "layers: " << model.layers.size() << "\n";
-  os << llvm::formatv("{0,-18} {1,-14} {2,12} {3,-7} {4,-7} {5,-7}\n", "op",
-                      "location", "MACs", "input", "weight", "output");
-  for (const LayerInfo &layer : model.layers)
-    os << llvm::formatv("{0,-18} {1,-14} {2,12} {3,-7} {4,-7} {5,-7}\n",
+  // Bits: WnAm for integer layers (weights in n bits, input in m).
+  os << llvm::formatv("{0,-18} {1,-14} {2,12} {3,-7} {4,-7} {5,-7} {6}\n", "op",
+                      "location", "MACs", "input", "weight", "output", "bits");
+  for (const LayerInfo &layer : model.layers) {
+    std::string bits =
+        layer.weightBits && layer.inputBits
+            ? llvm::formatv("W{0}A{1}", layer.weightBits, layer.inputBits).str()
+            : "float";
+    os << llvm::formatv("{0,-18} {1,-14} {2,12} {3,-7} {4,-7} {5,-7} {6}\n",
                         layer.op, layer.location, layer.macs,
                         typeName(layer.input), typeName(layer.weight),
-                        typeName(layer.output));
+                        typeName(layer.output), bits);
+  }
 }
 
 } // namespace qopt

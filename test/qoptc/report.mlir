@@ -40,10 +40,10 @@
 // REPORT-NEXT: arena: {{[1-9][0-9]*}} bytes
 // REPORT-NEXT: MACs: 1848
 // REPORT-NEXT: layers: 3
-// REPORT-NEXT: op                 location               MACs input   weight  output
-// REPORT-NEXT: conv2d             report.mlir:{{[0-9]+}}          1152 f32     f32     f32
-// REPORT-NEXT: depthwise_conv2d   report.mlir:{{[0-9]+}}           576 f32     f32     f32
-// REPORT-NEXT: matmul             report.mlir:{{[0-9]+}}           120 f32     f32     f32
+// REPORT-NEXT: op                 location               MACs input   weight  output  bits
+// REPORT-NEXT: conv2d             report.mlir:{{[0-9]+}}          1152 f32     f32     f32     float
+// REPORT-NEXT: depthwise_conv2d   report.mlir:{{[0-9]+}}           576 f32     f32     f32     float
+// REPORT-NEXT: matmul             report.mlir:{{[0-9]+}}           120 f32     f32     f32     float
 
 // MACs: conv 3x3 2→4 on 4x4 16·4·18 = 1152, depthwise 3x3 16·4·9 = 576,
 // matmul 3x8 · 8x5 3·5·8 = 120.

@@ -1,27 +1,18 @@
 //===- qopt-calibrate.cpp - Activation statistics of a float model --------===//
 //
-// Runs the prepare pipeline (as the quantizer does, so that tensor ids
-// match), returns every activation from the entry function, JIT-compiles it
-// and records min/max and a histogram per activation over the samples:
+// Records min/max and a histogram of every activation of a float model over
+// samples (see qopt/Runtime/Calibrate.h):
 //
 //   qopt-calibrate model.mlir --inputs calib.npy|calib_dir/ [--inputs ...]
 //                  [--entry NAME] [--bins 2048] -o model.stats
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Analysis/ActivationTensors.h"
-#include "qopt/Calibration/Collector.h"
-#include "qopt/Calibration/Statistics.h"
 #include "qopt/InitAll.h"
-#include "qopt/Pipelines/Pipelines.h"
-#include "qopt/Runtime/JitFunction.h"
-#include "qopt/Runtime/Npy.h"
-#include "qopt/Runtime/Samples.h"
+#include "qopt/Runtime/Calibrate.h"
 #include "qopt/Support/ModelFile.h"
-#include "qopt/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -63,15 +54,6 @@ static void showProgress(unsigned pass, size_t done, size_t total) {
     errs() << "\n";
 }
 
-template <typename T>
-static void observe(qopt::HistogramCollector &collector, unsigned pass,
-                    ArrayRef<T> values) {
-  if (pass == 1)
-    collector.observeRange(values);
-  else
-    collector.observeHistogram(values);
-}
-
 static int fail(const Twine &message) {
   WithColor::error(errs(), "qopt-calibrate") << message << "\n";
   return 1;
@@ -96,93 +78,24 @@ int main(int argc, char **argv) {
       qopt::ModelFile::load(modelFile, "qopt-calibrate");
   if (!model)
     return 1;
-  ModuleOp module = *model->module;
-
-  PassManager prepare = PassManager::on<ModuleOp>(&model->context);
-  if (failed(applyPassManagerCLOptions(prepare)))
-    return 1;
-  qopt::buildPreparePipeline(prepare);
-  if (failed(prepare.run(module)))
-    return 1;
-  func::FuncOp func = qopt::lookupEntryFunction(module, entry);
-  if (!func)
-    return 1;
-  qopt::CalibrationStatistics stats;
-  stats.function = func.getName().str();
-  SmallVector<Value> activations = qopt::getActivationTensors(func);
-  for (auto [i, v] : enumerate(activations)) {
-    qopt::TensorStatistics &t = stats.tensors.emplace_back();
-    t.id = i;
-    t.source = qopt::describeActivation(v);
-    t.shape = cast<RankedTensorType>(v.getType()).getShape().vec();
+  qopt::CalibrateOptions options;
+  options.entry = entry;
+  options.inputs.assign(inputPaths.begin(), inputPaths.end());
+  options.bins = numBins;
+  options.progress = showProgress;
+  Expected<qopt::CalibrationStatistics> stats =
+      qopt::calibrateModel(*model->module, options);
+  if (!stats) {
+    // An empty message: the diagnostic is already printed.
+    std::string message = toString(stats.takeError());
+    return message.empty() ? 1 : fail(message);
   }
-
-  OwningOpRef<ModuleOp> exposed = module.clone();
-  PassManager expose = PassManager::on<ModuleOp>(&model->context);
-  expose.addPass(qopt::createExposeActivations({stats.function}));
-  if (failed(expose.run(*exposed)))
-    return 1;
-  FailureOr<std::unique_ptr<qopt::JitFunction>> fn =
-      qopt::JitFunction::compile(*exposed, stats.function);
-  if (failed(fn))
-    return 1;
-  size_t firstActivation = (*fn)->outputs().size() - activations.size();
-
-  ArrayRef<qopt::TensorSignature> args = (*fn)->inputs();
-  if (inputPaths.size() != args.size())
-    return fail("'" + stats.function + "' takes " + Twine(args.size()) +
-                " argument(s): give --inputs once per argument (got " +
-                Twine(inputPaths.size()) + ")");
-  std::vector<qopt::SampleSource> sources;
-  for (auto [i, path] : enumerate(inputPaths)) {
-    Expected<qopt::SampleSource> source =
-        qopt::SampleSource::open(path, args[i], i);
-    if (!source)
-      return fail(toString(source.takeError()));
-    if (!sources.empty() && source->size() != sources[0].size())
-      return fail("'" + sources[0].path() + "' has " +
-                  Twine(sources[0].size()) + " sample(s) but '" + path +
-                  "' has " + Twine(source->size()));
-    sources.push_back(std::move(*source));
-  }
-  stats.samples = sources[0].size();
-
-  // Pass 1 finds each tensor's range, pass 2 fills histograms over it.
-  std::vector<qopt::HistogramCollector> collectors(activations.size());
-  for (unsigned pass = 1; pass <= 2; ++pass) {
-    for (size_t sample = 0; sample < size_t(stats.samples); ++sample) {
-      std::vector<qopt::Tensor> inputs;
-      for (const qopt::SampleSource &source : sources) {
-        Expected<qopt::Tensor> tensor = source.get(sample);
-        if (!tensor)
-          return fail(toString(tensor.takeError()));
-        inputs.push_back(std::move(*tensor));
-      }
-      Expected<std::vector<qopt::Tensor>> results = (*fn)->invoke(inputs);
-      if (!results)
-        return fail(toString(results.takeError()));
-      for (auto [i, collector] : enumerate(collectors)) {
-        const qopt::Tensor &result = (*results)[firstActivation + i];
-        if (result.dtype == qopt::DType::F64)
-          observe(collector, pass, result.values<double>());
-        else
-          observe(collector, pass, result.values<float>());
-      }
-      showProgress(pass, sample + 1, stats.samples);
-    }
-    if (pass == 1)
-      for (qopt::HistogramCollector &collector : collectors)
-        collector.beginHistogram(numBins);
-  }
-
-  for (auto [t, collector] : zip_equal(stats.tensors, collectors)) {
-    t.histogram = collector.histogram();
-    if (int64_t n = collector.nonFiniteCount())
+  for (const qopt::TensorStatistics &t : stats->tensors)
+    if (t.nonFinite)
       WithColor::warning(errs(), "qopt-calibrate")
-          << "tensor #" << t.id << " (" << t.source << ") had " << n
+          << "tensor #" << t.id << " (" << t.source << ") had " << t.nonFinite
           << " NaN or infinite value(s); they are left out of its statistics\n";
-  }
-  if (Error err = qopt::writeStatistics(stats, outputFile))
+  if (Error err = qopt::writeStatistics(*stats, outputFile))
     return fail(toString(std::move(err)));
   return 0;
 }

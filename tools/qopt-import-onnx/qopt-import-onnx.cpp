@@ -16,9 +16,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -63,39 +61,15 @@ int main(int argc, char **argv) {
 
   qopt::OnnxImportOptions options;
   options.nhwcIO = nhwcIO;
-  for (StringRef spec : inputShapes) {
-    auto [name, dims] = spec.split('=');
-    std::vector<int64_t> shape;
-    SmallVector<StringRef> parts;
-    dims.split(parts, ',');
-    bool ok = !name.empty() && !dims.empty();
-    for (StringRef part : parts) {
-      int64_t d;
-      ok &= !part.trim().getAsInteger(10, d) && d > 0;
-      shape.push_back(d);
-    }
-    if (!ok)
+  for (StringRef spec : inputShapes)
+    if (!qopt::parseInputShape(spec, options))
       return fail("--input-shape '" + spec +
                   "': expected name=d0,d1,... with positive dimensions");
-    options.inputShapes[name.str()] = shape;
-  }
 
   MLIRContext context;
   context.loadDialect<func::FuncDialect, tosa::TosaDialect>();
   context.printOpOnDiagnostic(false);
-  // Importer errors name their node; others (the verifier) get the node
-  // from the op's location.
-  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-    std::string where;
-    if (auto name = dyn_cast<NameLoc>(diag.getLocation()))
-      if (!StringRef(diag.str()).starts_with("node "))
-        where = "node '" + name.getName().str() + "': ";
-    auto &os = diag.getSeverity() == DiagnosticSeverity::Error
-                   ? WithColor::error(errs(), "qopt-import-onnx")
-                   : WithColor::note(errs(), "qopt-import-onnx");
-    os << inputFile << ": " << where << diag.str() << "\n";
-    return success();
-  });
+  qopt::OnnxDiagnosticHandler handler(context, "qopt-import-onnx", inputFile);
 
   OwningOpRef<ModuleOp> module =
       qopt::importOnnxModel(context, inputFile, options);

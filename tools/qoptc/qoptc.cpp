@@ -1,14 +1,25 @@
 //===- qoptc.cpp - Compile a model into an object file and a C header -----===//
 //
-//   qoptc model.mlir --target=<t> [--mcpu=CPU] [--mattr=+a,-b] [--name NAME]
-//         [--entry FN] [--shared] -o out/
+//   qoptc model.{mlir,onnx} --target=<t> [--mcpu=CPU] [--mattr=+a,-b]
+//         [--input-shape name=d0,d1,... --nhwc-io]            (ONNX)
+//         [--calibration=model.stats | --samples=calib.npy|dir/ ...]
+//         [--weight-bits=8 --act-bits=8 --layer-bits=... --per-channel
+//          --act-range=... --percentile=... --weight-range=... --int-io]
+//         [--name NAME] [--entry FN] [--shared] -o out/
 //
 // writes out/<name>.o, out/<name>.h, out/<name>.report.txt and, with
-// --shared, out/lib<name>.so. The model is float or integer TOSA.
+// --shared, out/lib<name>.so. The model is float or integer TOSA, or ONNX
+// (imported as qopt-import-onnx does). With calibration statistics (from
+// qopt-calibrate) or samples to calibrate on, a float model is quantized
+// first (--qopt-quantize-pipeline); without them it is compiled as it is.
+// The files appear together or not at all.
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Import/OnnxImporter.h"
 #include "qopt/InitAll.h"
+#include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Runtime/Calibrate.h"
 #include "qopt/Support/ModelFile.h"
 #include "qopt/Target/Compile.h"
 
@@ -16,6 +27,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -25,7 +37,7 @@ using namespace llvm;
 using namespace mlir;
 
 static cl::opt<std::string> modelFile(cl::Positional, cl::Required,
-                                      cl::desc("<model.mlir>"));
+                                      cl::desc("<model.mlir|model.onnx>"));
 static cl::opt<std::string>
     targetName("target", cl::value_desc("name"), cl::init("host"),
                cl::desc("Target to compile for (--list-targets)"));
@@ -49,6 +61,53 @@ static cl::opt<std::string> outputDir("o", cl::value_desc("dir"), cl::Required,
 static cl::opt<bool> shared("shared",
                             cl::desc("Also link lib<name>.so (with ld.lld)"));
 
+static cl::OptionCategory importCategory("ONNX import options");
+static cl::list<std::string> inputShapes(
+    "input-shape", cl::value_desc("name=d0,d1,..."), cl::cat(importCategory),
+    cl::desc("Static shape of an ONNX graph input (required for inputs with "
+             "dynamic dimensions; repeat per input)"));
+static cl::opt<bool>
+    nhwcIO("nhwc-io", cl::cat(importCategory),
+           cl::desc("Rank-4 arguments and results in NHWC instead of the "
+                    "ONNX model's NCHW"));
+
+// Quantization: the options of --qopt-quantize-pipeline (see
+// qopt/Pipelines/Pipelines.h), which also checks their values.
+static cl::OptionCategory
+    quantCategory("Quantization options (with --calibration or --samples)");
+static cl::opt<std::string> calibration(
+    "calibration", cl::value_desc("model.stats"), cl::cat(quantCategory),
+    cl::desc("Quantize with these activation statistics (qopt-calibrate)"));
+static cl::list<std::string> samples(
+    "samples", cl::value_desc("file.npy|dir"), cl::cat(quantCategory),
+    cl::desc("Calibrate on these samples of an argument (an .npy batch or a "
+             "directory of .npy files; once per argument), then quantize"));
+static cl::opt<unsigned> weightBits("weight-bits", cl::init(8),
+                                    cl::cat(quantCategory),
+                                    cl::desc("Weight bit width (2..8)"));
+static cl::opt<unsigned> actBits("act-bits", cl::init(8),
+                                 cl::cat(quantCategory),
+                                 cl::desc("Activation bit width (2..8)"));
+static cl::list<std::string> layerBits(
+    "layer-bits", cl::value_desc("ID=W[/A]"), cl::CommaSeparated,
+    cl::cat(quantCategory),
+    cl::desc("Per-layer bit widths, by activation id or location name"));
+static cl::opt<bool> perChannel("per-channel", cl::init(true),
+                                cl::cat(quantCategory),
+                                cl::desc("Per-channel weights"));
+static cl::opt<std::string>
+    actRange("act-range", cl::init("minmax"), cl::cat(quantCategory),
+             cl::desc("Activation range: minmax, percentile or mse"));
+static cl::opt<double> percentile("percentile", cl::init(99.99),
+                                  cl::cat(quantCategory),
+                                  cl::desc("Percentile for --act-range"));
+static cl::opt<std::string>
+    weightRange("weight-range", cl::init("minmax"), cl::cat(quantCategory),
+                cl::desc("Weight range: minmax or mse"));
+static cl::opt<bool>
+    intIO("int-io", cl::cat(quantCategory),
+          cl::desc("Integer arguments and results (the storage type)"));
+
 static int fail(const Twine &message) {
   WithColor::error(errs(), "qoptc") << message << "\n";
   return 1;
@@ -69,6 +128,99 @@ static std::string identifierFrom(StringRef stem) {
   return id;
 }
 
+/// The first quantization option given without --calibration or --samples.
+static cl::Option *strayQuantOption() {
+  cl::Option *options[] = {&weightBits,  &actBits,  std::addressof(layerBits),
+                           &perChannel,  &actRange, &percentile,
+                           &weightRange, &intIO};
+  for (cl::Option *option : options)
+    if (option->getNumOccurrences())
+      return option;
+  return nullptr;
+}
+
+/// The model of `path`: parsed, or imported from ONNX (then diagnostics name
+/// the ONNX node).
+static std::unique_ptr<qopt::ModelFile> loadModel(StringRef path) {
+  if (!path.ends_with(".onnx"))
+    return qopt::ModelFile::load(path, "qoptc");
+  qopt::OnnxImportOptions options;
+  options.nhwcIO = nhwcIO;
+  for (StringRef spec : inputShapes)
+    if (!qopt::parseInputShape(spec, options)) {
+      fail("--input-shape '" + spec +
+           "': expected name=d0,d1,... with positive dimensions");
+      return nullptr;
+    }
+  auto model = std::make_unique<qopt::ModelFile>();
+  model->formatDiagnostics = std::make_unique<qopt::OnnxDiagnosticHandler>(
+      model->context, "qoptc", path);
+  model->module = qopt::importOnnxModel(model->context, path, options);
+  return model->module ? std::move(model) : nullptr;
+}
+
+/// Quantizes the float model with the statistics in `stats`.
+static LogicalResult quantize(ModuleOp module, StringRef stats) {
+  qopt::QuantizePipelineOptions options;
+  options.stats = stats.str();
+  options.entry = entry;
+  options.weightBits = weightBits;
+  options.actBits = actBits;
+  options.layerBits =
+      ArrayRef(std::vector<std::string>(layerBits.begin(), layerBits.end()));
+  options.perChannel = perChannel;
+  options.actRange = actRange;
+  options.percentile = percentile;
+  options.weightRange = weightRange;
+  options.intIO = intIO;
+  mlir::PassManager pm = mlir::PassManager::on<ModuleOp>(module.getContext());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  qopt::buildQuantizePipeline(pm, options);
+  return pm.run(module);
+}
+
+/// Calibrates on --samples into a temporary statistics file.
+static FailureOr<std::string> calibrate(ModuleOp module) {
+  qopt::CalibrateOptions options;
+  options.entry = entry;
+  options.inputs.assign(samples.begin(), samples.end());
+  Expected<qopt::CalibrationStatistics> stats =
+      qopt::calibrateModel(module, options);
+  if (!stats) {
+    // An empty message: the diagnostic is already printed.
+    std::string message = toString(stats.takeError());
+    if (!message.empty())
+      fail(message);
+    return failure();
+  }
+  SmallString<128> path;
+  if (std::error_code ec =
+          sys::fs::createTemporaryFile("qoptc", "stats", path)) {
+    fail("cannot create a temporary statistics file: " + ec.message());
+    return failure();
+  }
+  if (Error err = qopt::writeStatistics(*stats, path)) {
+    fail(toString(std::move(err)));
+    return failure();
+  }
+  return std::string(path);
+}
+
+/// Moves every file of `from` into `to`; the files of one compilation
+/// appear together.
+static std::error_code moveFiles(StringRef from, StringRef to) {
+  std::error_code ec;
+  for (sys::fs::directory_iterator it(from, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    SmallString<256> target(to);
+    sys::path::append(target, sys::path::filename(it->path()));
+    if ((ec = sys::fs::rename(it->path(), target)))
+      return ec;
+  }
+  return ec;
+}
+
 int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   qopt::registerAllPasses();
@@ -82,7 +234,8 @@ int main(int argc, char **argv) {
     }
   cl::ParseCommandLineOptions(
       argc, argv,
-      "qoptc: compiles a TOSA model into an object file and a C header\n");
+      "qoptc: compiles a TOSA or ONNX model into an object file and a C "
+      "header\n");
 
   qopt::CompileOptions options;
   const qopt::TargetDesc *target = qopt::lookupTarget(targetName);
@@ -99,9 +252,21 @@ int main(int argc, char **argv) {
                      : identifierFrom(sys::path::stem(modelFile));
   if (!isIdentifier(options.name))
     return fail("--name '" + options.name + "' is not a C identifier");
+  bool isOnnx = StringRef(modelFile).ends_with(".onnx");
+  if (!isOnnx && (inputShapes.getNumOccurrences() || nhwcIO))
+    return fail(Twine("--") + (nhwcIO ? nhwcIO.ArgStr : inputShapes.ArgStr) +
+                " applies to ONNX models only");
+  if (calibration.getNumOccurrences() && samples.getNumOccurrences())
+    return fail("--calibration and --samples exclude each other: give the "
+                "statistics of qopt-calibrate or the samples to compute them");
+  bool quantized =
+      calibration.getNumOccurrences() || samples.getNumOccurrences();
+  if (cl::Option *stray = strayQuantOption(); stray && !quantized)
+    return fail("--" + stray->ArgStr +
+                " needs --calibration or --samples (without them the model "
+                "is compiled as it is)");
   options.entry = entry;
   options.shared = shared;
-  options.outputDir = outputDir;
   if (std::error_code ec = sys::fs::create_directories(outputDir))
     return fail("cannot create the output directory '" + outputDir +
                 "': " + ec.message());
@@ -110,9 +275,40 @@ int main(int argc, char **argv) {
     return fail("cannot write to the output directory '" + outputDir +
                 "': " + ec.message());
 
-  std::unique_ptr<qopt::ModelFile> model =
-      qopt::ModelFile::load(modelFile, "qoptc");
+  std::unique_ptr<qopt::ModelFile> model = loadModel(modelFile);
   if (!model)
     return 1;
-  return failed(qopt::compileModel(*model->module, options)) ? 1 : 0;
+  ModuleOp module = *model->module;
+  if (quantized) {
+    std::string stats = calibration;
+    std::optional<FileRemover> removeStats;
+    if (stats.empty()) {
+      FailureOr<std::string> written = calibrate(module);
+      if (failed(written))
+        return 1;
+      stats = *written;
+      removeStats.emplace(stats);
+    }
+    if (failed(quantize(module, stats)))
+      return 1;
+  }
+
+  // Compile into a fresh directory beside the outputs, then move them in.
+  // (A relative prefix would be taken under the system temporary directory.)
+  SmallString<256> prefix(outputDir), staging;
+  sys::path::append(prefix, ".qoptc-" + options.name);
+  std::error_code madeAbsolute = sys::fs::make_absolute(prefix);
+  if (std::error_code ec =
+          madeAbsolute ? madeAbsolute
+                       : sys::fs::createUniqueDirectory(prefix, staging))
+    return fail("cannot write to the output directory '" + outputDir +
+                "': " + ec.message());
+  options.outputDir = std::string(staging);
+  bool ok = succeeded(qopt::compileModel(module, options));
+  std::error_code ec;
+  if (ok && (ec = moveFiles(staging, outputDir)))
+    fail("cannot move the compiled files into '" + outputDir +
+         "': " + ec.message());
+  sys::fs::remove_directories(staging);
+  return ok && !ec ? 0 : 1;
 }

@@ -25,9 +25,11 @@ namespace qopt {
 
 struct TensorStatistics {
   unsigned id = 0;
-  std::string source;          // "arg" or the producing op's name
+  std::string source; // "arg" or the producing op's name
   std::vector<int64_t> shape;
-  Histogram histogram;         // min/max of the data and its histogram
+  Histogram histogram; // min/max of the data and its histogram
+  /// NaN and infinite values left out of the histogram (not stored).
+  int64_t nonFinite = 0;
 };
 
 struct CalibrationStatistics {

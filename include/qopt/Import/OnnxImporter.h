@@ -33,6 +33,7 @@
 #define QOPT_IMPORT_ONNXIMPORTER_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -51,6 +52,11 @@ struct OnnxImportOptions {
   bool nhwcIO = false;
 };
 
+/// Adds `name=d0,d1,...` (a command-line --input-shape) to
+/// `options.inputShapes`; false if it is not of that form with positive
+/// dimensions.
+bool parseInputShape(llvm::StringRef spec, OnnxImportOptions &options);
+
 /// Imports the ONNX model in the file `path` into a new module of `context`
 /// (which must have the func and tosa dialects loaded or registered). Every
 /// problem is reported as an error diagnostic on `context`, naming the ONNX
@@ -58,6 +64,16 @@ struct OnnxImportOptions {
 mlir::OwningOpRef<mlir::ModuleOp>
 importOnnxModel(mlir::MLIRContext &context, llvm::StringRef path,
                 const OnnxImportOptions &options);
+
+/// Prints every diagnostic on `context` while it lives as
+/// `<tool>: error: <model.onnx>: node '<name>': <message>`: importer errors
+/// name their node themselves, later ones (the verifier, compilation) get it
+/// from the op's location.
+class OnnxDiagnosticHandler : public mlir::ScopedDiagnosticHandler {
+public:
+  OnnxDiagnosticHandler(mlir::MLIRContext &context, llvm::StringRef tool,
+                        llvm::StringRef path);
+};
 
 /// The ONNX operator types (default domain) the importer translates; some
 /// attributes or operand kinds of them may still be unsupported.

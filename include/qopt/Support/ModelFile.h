@@ -20,6 +20,9 @@ struct ModelFile {
   mlir::MLIRContext context;
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler diagnostics{sourceMgr, &context};
+  /// A handler for models read from another format (ONNX node names),
+  /// tried before `diagnostics` and gone before the context.
+  std::unique_ptr<mlir::ScopedDiagnosticHandler> formatDiagnostics;
   mlir::OwningOpRef<mlir::ModuleOp> module;
 
   ModelFile();

@@ -53,6 +53,10 @@ struct LayerInfo {
   int64_t macs;
   /// Element types of the input activation, the weight and the result.
   mlir::Type input, weight, output;
+  /// Bits the integer input activation and weights actually use (a narrow
+  /// range in wider storage: 4-bit weights are i8 constants in [-7, 7]);
+  /// 0 for float.
+  unsigned inputBits = 0, weightBits = 0;
 };
 
 /// What the header and the report describe.

@@ -1,0 +1,120 @@
+//===- Calibrate.cpp - Activation statistics of a float model -------------===//
+
+#include "qopt/Runtime/Calibrate.h"
+
+#include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Calibration/Collector.h"
+#include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Runtime/JitFunction.h"
+#include "qopt/Runtime/Samples.h"
+#include "qopt/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+
+namespace qopt {
+
+/// A failure already emitted as a diagnostic.
+static llvm::Error diagnosed() {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "");
+}
+
+template <typename T>
+static void observe(HistogramCollector &collector, unsigned pass,
+                    llvm::ArrayRef<T> values) {
+  if (pass == 1)
+    collector.observeRange(values);
+  else
+    collector.observeHistogram(values);
+}
+
+llvm::Expected<CalibrationStatistics>
+calibrateModel(ModuleOp module, const CalibrateOptions &options) {
+  PassManager prepare = PassManager::on<ModuleOp>(module.getContext());
+  if (failed(applyPassManagerCLOptions(prepare)))
+    return diagnosed();
+  buildPreparePipeline(prepare);
+  if (failed(prepare.run(module)))
+    return diagnosed();
+  func::FuncOp func = lookupEntryFunction(module, options.entry);
+  if (!func)
+    return diagnosed();
+  CalibrationStatistics stats;
+  stats.function = func.getName().str();
+  SmallVector<Value> activations = getActivationTensors(func);
+  for (auto [i, v] : llvm::enumerate(activations)) {
+    TensorStatistics &t = stats.tensors.emplace_back();
+    t.id = i;
+    t.source = describeActivation(v);
+    t.shape = cast<RankedTensorType>(v.getType()).getShape().vec();
+  }
+
+  OwningOpRef<ModuleOp> exposed = module.clone();
+  PassManager expose = PassManager::on<ModuleOp>(module.getContext());
+  expose.addPass(createExposeActivations({stats.function}));
+  if (failed(expose.run(*exposed)))
+    return diagnosed();
+  FailureOr<std::unique_ptr<JitFunction>> fn =
+      JitFunction::compile(*exposed, stats.function);
+  if (failed(fn))
+    return diagnosed();
+  size_t firstActivation = (*fn)->outputs().size() - activations.size();
+
+  llvm::ArrayRef<TensorSignature> args = (*fn)->inputs();
+  if (options.inputs.size() != args.size())
+    return llvm::createStringError(
+        "'" + stats.function + "' takes " + std::to_string(args.size()) +
+        " argument(s): give samples once per argument (got " +
+        std::to_string(options.inputs.size()) + ")");
+  std::vector<SampleSource> sources;
+  for (auto [i, path] : llvm::enumerate(options.inputs)) {
+    llvm::Expected<SampleSource> source = SampleSource::open(path, args[i], i);
+    if (!source)
+      return source.takeError();
+    if (!sources.empty() && source->size() != sources[0].size())
+      return llvm::createStringError("'" + sources[0].path().str() + "' has " +
+                                     std::to_string(sources[0].size()) +
+                                     " sample(s) but '" + path + "' has " +
+                                     std::to_string(source->size()));
+    sources.push_back(std::move(*source));
+  }
+  stats.samples = sources[0].size();
+
+  // Pass 1 finds each tensor's range, pass 2 fills histograms over it.
+  std::vector<HistogramCollector> collectors(activations.size());
+  for (unsigned pass = 1; pass <= 2; ++pass) {
+    for (size_t sample = 0; sample < size_t(stats.samples); ++sample) {
+      std::vector<Tensor> inputs;
+      for (const SampleSource &source : sources) {
+        llvm::Expected<Tensor> tensor = source.get(sample);
+        if (!tensor)
+          return tensor.takeError();
+        inputs.push_back(std::move(*tensor));
+      }
+      llvm::Expected<std::vector<Tensor>> results = (*fn)->invoke(inputs);
+      if (!results)
+        return results.takeError();
+      for (auto [i, collector] : llvm::enumerate(collectors)) {
+        const Tensor &result = (*results)[firstActivation + i];
+        if (result.dtype == DType::F64)
+          observe(collector, pass, result.values<double>());
+        else
+          observe(collector, pass, result.values<float>());
+      }
+      if (options.progress)
+        options.progress(pass, sample + 1, stats.samples);
+    }
+    if (pass == 1)
+      for (HistogramCollector &collector : collectors)
+        collector.beginHistogram(options.bins);
+  }
+  for (auto [t, collector] : llvm::zip_equal(stats.tensors, collectors)) {
+    t.histogram = collector.histogram();
+    t.nonFinite = collector.nonFiniteCount();
+  }
+  return stats;
+}
+
+} // namespace qopt
