@@ -36,13 +36,19 @@ QuantParams qopt::chooseAsymmetric(double min, double max, unsigned bits) {
 }
 
 QuantParams qopt::chooseSymmetric(double absMax, unsigned bits) {
-  assert(bits >= 2 && bits <= 32 && "unsupported storage width");
   assert(std::isfinite(absMax) && absMax >= 0.0 && "invalid absMax");
+  double qmax = double(signedRange(bits).second);
+  return symmetricWithScale(absMax > 0.0 ? absMax / qmax : kMinScale, bits);
+}
+
+QuantParams qopt::symmetricWithScale(double scale, unsigned bits) {
+  assert(bits >= 2 && bits <= 32 && "unsupported storage width");
+  assert(scale > 0.0 && "invalid scale");
   QuantParams p;
   p.qmax = signedRange(bits).second;
   p.qmin = -p.qmax;
   p.zeroPoint = 0;
-  p.scale = absMax > 0.0 ? absMax / double(p.qmax) : kMinScale;
+  p.scale = scale;
   return p;
 }
 
@@ -277,4 +283,24 @@ double qopt::mseClipSymmetric(llvm::ArrayRef<float> w, unsigned bits) {
       consider(centre + k * step);
   }
   return bestClip;
+}
+
+std::vector<QuantParams> qopt::chooseWeightParams(llvm::ArrayRef<float> w,
+                                                  int64_t channels,
+                                                  int64_t stride, unsigned bits,
+                                                  WeightRange range) {
+  assert(channels > 0 && stride > 0 && "invalid channel layout");
+  std::vector<std::vector<float>> values(channels);
+  for (size_t i = 0; i < w.size(); ++i)
+    values[(int64_t(i) / stride) % channels].push_back(w[i]);
+  std::vector<QuantParams> params;
+  for (const std::vector<float> &channel : values) {
+    double absMax = 0.0;
+    for (float x : channel)
+      absMax = std::max(absMax, std::fabs(double(x)));
+    if (range == WeightRange::Mse)
+      absMax = mseClipSymmetric(channel, bits);
+    params.push_back(chooseSymmetric(absMax, bits));
+  }
+  return params;
 }

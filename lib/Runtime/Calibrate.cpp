@@ -30,6 +30,63 @@ static void observe(HistogramCollector &collector, unsigned pass,
     collector.observeHistogram(values);
 }
 
+llvm::Expected<std::unique_ptr<ActivationRunner>>
+ActivationRunner::create(func::FuncOp func,
+                         llvm::ArrayRef<std::string> inputs) {
+  std::unique_ptr<ActivationRunner> runner(new ActivationRunner);
+  runner->numActivations = getActivationTensors(func).size();
+  auto module = func->getParentOfType<ModuleOp>();
+  OwningOpRef<ModuleOp> exposed = module.clone();
+  PassManager expose = PassManager::on<ModuleOp>(module.getContext());
+  expose.addPass(createExposeActivations({func.getName().str()}));
+  if (failed(expose.run(*exposed)))
+    return diagnosed();
+  FailureOr<std::unique_ptr<JitFunction>> fn =
+      JitFunction::compile(*exposed, func.getName());
+  if (failed(fn))
+    return diagnosed();
+  runner->fn = std::move(*fn);
+
+  llvm::ArrayRef<TensorSignature> args = runner->fn->inputs();
+  if (args.empty())
+    return llvm::createStringError("'" + func.getName() +
+                                   "' takes no arguments: nothing to sample");
+  if (inputs.size() != args.size())
+    return llvm::createStringError(
+        "'" + func.getName() + "' takes " + std::to_string(args.size()) +
+        " argument(s): give samples once per argument (got " +
+        std::to_string(inputs.size()) + ")");
+  for (auto [i, path] : llvm::enumerate(inputs)) {
+    llvm::Expected<SampleSource> source = SampleSource::open(path, args[i], i);
+    if (!source)
+      return source.takeError();
+    std::vector<SampleSource> &sources = runner->sources;
+    if (!sources.empty() && source->size() != sources[0].size())
+      return llvm::createStringError("'" + sources[0].path().str() + "' has " +
+                                     std::to_string(sources[0].size()) +
+                                     " sample(s) but '" + path + "' has " +
+                                     std::to_string(source->size()));
+    sources.push_back(std::move(*source));
+  }
+  return runner;
+}
+
+llvm::Expected<std::vector<Tensor>> ActivationRunner::run(size_t i) {
+  std::vector<Tensor> inputs;
+  for (const SampleSource &source : sources) {
+    llvm::Expected<Tensor> tensor = source.get(i);
+    if (!tensor)
+      return tensor.takeError();
+    inputs.push_back(std::move(*tensor));
+  }
+  llvm::Expected<std::vector<Tensor>> results = fn->invoke(inputs);
+  if (!results)
+    return results.takeError();
+  // The function's own results come first.
+  results->erase(results->begin(), results->end() - numActivations);
+  return results;
+}
+
 llvm::Expected<CalibrationStatistics>
 calibrateModel(ModuleOp module, const CalibrateOptions &options) {
   PassManager prepare = PassManager::on<ModuleOp>(module.getContext());
@@ -51,53 +108,21 @@ calibrateModel(ModuleOp module, const CalibrateOptions &options) {
     t.shape = cast<RankedTensorType>(v.getType()).getShape().vec();
   }
 
-  OwningOpRef<ModuleOp> exposed = module.clone();
-  PassManager expose = PassManager::on<ModuleOp>(module.getContext());
-  expose.addPass(createExposeActivations({stats.function}));
-  if (failed(expose.run(*exposed)))
-    return diagnosed();
-  FailureOr<std::unique_ptr<JitFunction>> fn =
-      JitFunction::compile(*exposed, stats.function);
-  if (failed(fn))
-    return diagnosed();
-  size_t firstActivation = (*fn)->outputs().size() - activations.size();
-
-  llvm::ArrayRef<TensorSignature> args = (*fn)->inputs();
-  if (options.inputs.size() != args.size())
-    return llvm::createStringError(
-        "'" + stats.function + "' takes " + std::to_string(args.size()) +
-        " argument(s): give samples once per argument (got " +
-        std::to_string(options.inputs.size()) + ")");
-  std::vector<SampleSource> sources;
-  for (auto [i, path] : llvm::enumerate(options.inputs)) {
-    llvm::Expected<SampleSource> source = SampleSource::open(path, args[i], i);
-    if (!source)
-      return source.takeError();
-    if (!sources.empty() && source->size() != sources[0].size())
-      return llvm::createStringError("'" + sources[0].path().str() + "' has " +
-                                     std::to_string(sources[0].size()) +
-                                     " sample(s) but '" + path + "' has " +
-                                     std::to_string(source->size()));
-    sources.push_back(std::move(*source));
-  }
-  stats.samples = sources[0].size();
+  llvm::Expected<std::unique_ptr<ActivationRunner>> runner =
+      ActivationRunner::create(func, options.inputs);
+  if (!runner)
+    return runner.takeError();
+  stats.samples = (*runner)->numSamples();
 
   // Pass 1 finds each tensor's range, pass 2 fills histograms over it.
   std::vector<HistogramCollector> collectors(activations.size());
   for (unsigned pass = 1; pass <= 2; ++pass) {
     for (size_t sample = 0; sample < size_t(stats.samples); ++sample) {
-      std::vector<Tensor> inputs;
-      for (const SampleSource &source : sources) {
-        llvm::Expected<Tensor> tensor = source.get(sample);
-        if (!tensor)
-          return tensor.takeError();
-        inputs.push_back(std::move(*tensor));
-      }
-      llvm::Expected<std::vector<Tensor>> results = (*fn)->invoke(inputs);
+      llvm::Expected<std::vector<Tensor>> results = (*runner)->run(sample);
       if (!results)
         return results.takeError();
       for (auto [i, collector] : llvm::enumerate(collectors)) {
-        const Tensor &result = (*results)[firstActivation + i];
+        const Tensor &result = (*results)[i];
         if (result.dtype == DType::F64)
           observe(collector, pass, result.values<double>());
         else

@@ -256,6 +256,9 @@ private:
   void partition(func::FuncOp func);
   LogicalResult decideActivations();
   LogicalResult quantizeWeights(Group &g);
+  FailureOr<std::vector<qopt::QuantParams>>
+  weightParams(Operation *op, ArrayRef<float> w, qopt::WeightChannels channels,
+               unsigned bits);
   void insertCasts(func::FuncOp func);
 
   quant::UniformQuantizedType activationType(Value v, unsigned bits);
@@ -501,6 +504,56 @@ LogicalResult QuantizePass::decideActivations() {
   return success();
 }
 
+/// The scales recorded by qopt-adaround (whose weights are on that grid), or
+/// else the weight range's choice.
+FailureOr<std::vector<qopt::QuantParams>>
+QuantizePass::weightParams(Operation *op, ArrayRef<float> w,
+                           qopt::WeightChannels channels, unsigned bits) {
+  if (!op->hasAttr(qopt::kWeightScalesAttr) &&
+      !op->hasAttr(qopt::kWeightBitsAttr))
+    return qopt::chooseWeightParams(w, channels.channels, channels.stride, bits,
+                                    weightRange == "mse"
+                                        ? qopt::WeightRange::Mse
+                                        : qopt::WeightRange::MinMax);
+  std::optional<qopt::RecordedWeightQuant> recorded =
+      qopt::getRecordedWeightQuant(op);
+  if (!recorded || llvm::any_of(recorded->scales, [](double s) {
+        return !(s > 0.0 && std::isfinite(s));
+      }))
+    return op->emitError()
+           << "expected '" << qopt::kWeightScalesAttr
+           << "' (array<f64> of positive scales) together with '"
+           << qopt::kWeightBitsAttr << "' (integer)";
+  if (recorded->bits != bits)
+    return op->emitError() << "weights were rounded to " << recorded->bits
+                           << " bits by qopt-adaround but are quantized to "
+                           << bits << " bits here";
+  if (int64_t(recorded->scales.size()) != channels.channels)
+    return op->emitError() << "weights were rounded with "
+                           << recorded->scales.size()
+                           << " scale(s) by qopt-adaround but are quantized "
+                              "with "
+                           << channels.channels << " here (per-channel="
+                           << (perChannel ? "true" : "false") << ")";
+  std::vector<qopt::QuantParams> params;
+  for (double s : recorded->scales)
+    params.push_back(qopt::symmetricWithScale(s, bits));
+  // The learned rounding survives only if nothing moved the weights since.
+  for (auto [i, x] : llvm::enumerate(w)) {
+    const qopt::QuantParams &p =
+        params[(int64_t(i) / channels.stride) % channels.channels];
+    double r = double(x) / p.scale;
+    if (!(std::fabs(r - qopt::roundHalfEven(r)) <= 1e-3 &&
+          std::fabs(r) <= double(p.qmax) + 1e-3))
+      return op->emitError()
+             << "weight #" << i << " (" << x
+             << ") is not on the grid qopt-adaround recorded (scale " << p.scale
+             << ", " << bits
+             << " bits): a pass changed the weights after qopt-adaround";
+  }
+  return params;
+}
+
 /// Replaces the weight (and bias) operands of an anchor by integer constants
 /// read through scast + dcast, per output channel unless per-channel=false.
 LogicalResult QuantizePass::quantizeWeights(Group &g) {
@@ -515,43 +568,19 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
     return op->emitError("expected f32 weights, got ") << wType;
 
   // Output-channel axis of the weight layout.
-  int64_t axis = 0, multiplier = 1;
-  if (isa<tosa::DepthwiseConv2DOp>(op)) {
-    axis = 2;
-    multiplier = wType.getShape()[3];
-  } else if (isMatMul) {
-    axis = 2;
-  }
-  bool perAxis = perChannel && multiplier == 1;
-  int64_t channels = perAxis ? wType.getShape()[axis] : 1;
-
-  // Gather each channel's values.
+  int64_t axis = isa<tosa::Conv2DOp>(op) ? 0 : 2;
+  qopt::WeightChannels channels = qopt::getWeightChannels(op, perChannel);
   SmallVector<float> w(wAttr.getValues<float>());
-  auto channelOf = [&](size_t flat) -> int64_t {
-    if (!perAxis)
-      return 0;
-    int64_t stride = 1;
-    for (int64_t d = wType.getRank() - 1; d > axis; --d)
-      stride *= wType.getShape()[d];
-    return (flat / stride) % channels;
-  };
-  std::vector<std::vector<float>> perChannelValues(channels);
-  for (size_t i = 0; i < w.size(); ++i)
-    perChannelValues[channelOf(i)].push_back(w[i]);
-
   unsigned bits = bitsFor(g).weight;
-  SmallVector<qopt::QuantParams> params;
-  for (const std::vector<float> &values : perChannelValues) {
-    double absMax = 0;
-    for (float x : values)
-      absMax = std::max(absMax, std::fabs(static_cast<double>(x)));
-    if (weightRange == "mse")
-      absMax = qopt::mseClipSymmetric(values, bits);
-    params.push_back(qopt::chooseSymmetric(absMax, bits));
-  }
+  FailureOr<std::vector<qopt::QuantParams>> chosen =
+      weightParams(op, w, channels, bits);
+  if (failed(chosen))
+    return failure();
+  std::vector<qopt::QuantParams> &params = *chosen;
   SmallVector<int64_t> q(w.size());
   for (size_t i = 0; i < w.size(); ++i)
-    q[i] = qopt::quantize(w[i], params[channelOf(i)]);
+    q[i] = qopt::quantize(
+        w[i], params[(int64_t(i) / channels.stride) % channels.channels]);
 
   OpBuilder b(op);
   Location loc = weight.getLoc();
@@ -559,6 +588,8 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
   auto signedFlag = quant::QuantizationFlags::Signed;
   SmallVector<double> scales = llvm::map_to_vector(
       params, [](const qopt::QuantParams &p) { return p.scale; });
+  op->removeAttr(qopt::kWeightScalesAttr);
+  op->removeAttr(qopt::kWeightBitsAttr);
 
   // A constant of `storage` integers read as `qtype`, in float.
   auto dequantizedConst = [&](RankedTensorType floatType, Type storage,

@@ -8,6 +8,7 @@
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/other.stats" 2>&1 | FileCheck %s --check-prefix=MISMATCH
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/short.stats" 2>&1 | FileCheck %s --check-prefix=COUNT
 // RUN: qopt-mlir %t/arith.mlir --qopt-quantize="stats=%t/graph.stats" --verify-diagnostics
+// RUN: qopt-mlir %t/recorded.mlir -split-input-file --qopt-quantize="stats=%t/recorded.stats" --verify-diagnostics
 
 // Option errors are reported on the module and fail the pass.
 // BITS: error: unsupported weight bit width 9: qopt quantizes to 2..8 bits
@@ -30,6 +31,59 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %r = arith.addf %x, %x : tensor<1x4xf32>
   return %r : tensor<1x4xf32>
 }
+
+//--- recorded.mlir
+// Weights rounded by qopt-adaround for 4 bits, quantized to 8.
+func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[0.2]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error @+1 {{weights were rounded to 4 bits by qopt-adaround but are quantized to 8 bits here}}
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.weight_bits = 4 : i32, qopt.weight_scales = array<f64: 0.1, 0.1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// One scale recorded (per tensor), two channels quantized.
+func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[0.2]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error @+1 {{weights were rounded with 1 scale(s) by qopt-adaround but are quantized with 2 here (per-channel=true)}}
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.weight_bits = 8 : i32, qopt.weight_scales = array<f64: 0.1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Weights moved off the recorded grid (0.25 is 2.5 steps of 0.1).
+func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[0.25]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error @+1 {{weight #1 (2.500000e-01) is not on the grid qopt-adaround recorded (scale 1.000000e-01, 8 bits): a pass changed the weights after qopt-adaround}}
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.weight_bits = 8 : i32, qopt.weight_scales = array<f64: 0.1, 0.1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Scales without a bit width.
+func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[0.2]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  // expected-error @+1 {{expected 'qopt.weight_scales' (array<f64> of positive scales) together with 'qopt.weight_bits' (integer)}}
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.weight_scales = array<f64: 0.1, 0.1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  return %c : tensor<1x2x2x2xf32>
+}
+
+//--- recorded.stats
+{"format": "qopt-stats", "version": 1, "function": "main", "samples": 1,
+ "tensors": [
+  {"id": 0, "source": "arg", "shape": [1, 2, 2, 1], "min": -1.0, "max": 1.0, "histogram": [1, 1]},
+  {"id": 1, "source": "tosa.conv2d", "shape": [1, 2, 2, 2], "min": -1.0, "max": 1.0, "histogram": [1, 1]}]}
 
 //--- graph.stats
 {"format": "qopt-stats", "version": 1, "function": "main", "samples": 1,

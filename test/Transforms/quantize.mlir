@@ -5,6 +5,7 @@
 // RUN: qopt-mlir %t/conv.mlir --qopt-quantize="stats=%t/conv.stats layer-bits=2=4/4" | FileCheck %t/conv.mlir --check-prefix=LAYER
 // RUN: qopt-mlir %t/conv.mlir --qopt-quantize="stats=%t/conv.stats int-io=true" | FileCheck %t/conv.mlir --check-prefix=INTIO
 // RUN: qopt-mlir %t/fc.mlir --qopt-quantize="stats=%t/fc.stats" | FileCheck %t/fc.mlir
+// RUN: qopt-mlir %t/recorded.mlir --qopt-quantize="stats=%t/conv.stats" | FileCheck %t/recorded.mlir
 // RUN: qopt-mlir %t/table.mlir --qopt-quantize="stats=%t/table.stats" | FileCheck %t/table.mlir
 // RUN: qopt-mlir %t/residual.mlir --qopt-quantize="stats=%t/residual.stats" | FileCheck %t/residual.mlir
 
@@ -65,6 +66,25 @@ func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   {"id": 0, "source": "arg", "shape": [1, 2, 2, 1], "min": -1.28, "max": 1.27, "histogram": [1, 1, 1, 1]},
   {"id": 1, "source": "tosa.conv2d", "shape": [1, 2, 2, 2], "min": -2.0, "max": 2.55, "histogram": [1, 1, 1, 1]},
   {"id": 2, "source": "tosa.clamp", "shape": [1, 2, 2, 2], "min": 0.0, "max": 2.55, "histogram": [1, 1, 1, 1]}]}
+
+//--- recorded.mlir
+// Scales recorded by qopt-adaround are used as they are (min-max would give
+// 0.5/127 and 0.25/127), so the weights quantize to the learned integers;
+// the attributes are consumed.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[}}{{\[}}{{\[}}[50]]], {{\[}}{{\[}}[-50]]]]> : tensor<2x1x1x1xi8>}>
+// CHECK: quant.scast %[[W]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {1.000000e-02,5.000000e-03}>>
+// CHECK-NOT: qopt.weight
+// CHECK: tosa.conv2d
+// CHECK-NOT: qopt.weight
+func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
+  %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
+  %b = "tosa.const"() {values = dense<[0.1, -0.2]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.weight_bits = 8 : i32, qopt.weight_scales = array<f64: 0.01, 0.005>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %r = tosa.clamp %c {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  return %r : tensor<1x2x2x2xf32>
+}
 
 //--- fc.mlir
 // Fully connected: matmul → reshape → bias add is one integer op; the

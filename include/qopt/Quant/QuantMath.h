@@ -45,6 +45,9 @@ QuantParams chooseAsymmetric(double min, double max, unsigned bits);
 /// finite absMax >= 0 and bits in [2, 32].
 QuantParams chooseSymmetric(double absMax, unsigned bits);
 
+/// The symmetric narrow-range `bits` parameters with a given scale > 0.
+QuantParams symmetricWithScale(double scale, unsigned bits);
+
 /// The scale given to an all-zero range: float32 epsilon (2^-23), which
 /// survives storage as f32 and keeps every scale strictly positive.
 constexpr double kMinScale = 1.1920928955078125e-7;
@@ -140,6 +143,18 @@ double squaredError(llvm::ArrayRef<float> w, const QuantParams &p);
 /// chooseSymmetric(c, bits)) (grid + refinement; ties keep the larger c).
 /// Returns 0 for empty or all-zero weights.
 double mseClipSymmetric(llvm::ArrayRef<float> w, unsigned bits);
+
+/// How a weight channel's clip value is chosen: its max |w|, or
+/// mseClipSymmetric.
+enum class WeightRange { MinMax, Mse };
+
+/// The symmetric `bits` parameters of every channel of a weight tensor, as
+/// qopt quantizes weights: element i of the row-major `w` belongs to channel
+/// (i / stride) % channels (one channel: per tensor), and each channel is
+/// clipped by `range`.
+std::vector<QuantParams> chooseWeightParams(llvm::ArrayRef<float> w,
+                                            int64_t channels, int64_t stride,
+                                            unsigned bits, WeightRange range);
 
 } // namespace qopt
 

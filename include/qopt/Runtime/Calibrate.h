@@ -11,7 +11,10 @@
 #define QOPT_RUNTIME_CALIBRATE_H
 
 #include "qopt/Calibration/Statistics.h"
+#include "qopt/Runtime/JitFunction.h"
+#include "qopt/Runtime/Samples.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
@@ -20,6 +23,28 @@
 #include <vector>
 
 namespace qopt {
+
+/// A function JIT-compiled with every activation returned, and the samples
+/// of its arguments: what calibration and qopt-adaround run.
+class ActivationRunner {
+public:
+  /// Compiles a copy of `func` (its module is left unchanged) and opens one
+  /// sample source per argument. Problems with the model are emitted as
+  /// diagnostics on its context (an error with an empty message); problems
+  /// with the samples come back as an error naming the file.
+  static llvm::Expected<std::unique_ptr<ActivationRunner>>
+  create(mlir::func::FuncOp func, llvm::ArrayRef<std::string> inputs);
+
+  size_t numSamples() const { return sources.front().size(); }
+
+  /// The activations of sample `i`, in getActivationTensors order.
+  llvm::Expected<std::vector<Tensor>> run(size_t i);
+
+private:
+  std::unique_ptr<JitFunction> fn;
+  std::vector<SampleSource> sources;
+  size_t numActivations = 0;
+};
 
 struct CalibrateOptions {
   /// The function to calibrate (empty: the only public one).

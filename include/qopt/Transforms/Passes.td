@@ -230,4 +230,73 @@ def CorrectBias : Pass<"qopt-correct-bias", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
+def AdaRound : Pass<"qopt-adaround", "mlir::ModuleOp"> {
+  let summary = "Learn how to round each weight (up or down) from sample inputs";
+  let description = [{
+    AdaRound (Nagel et al. 2020) on the float graph, right before
+    `qopt-quantize`: rounding every weight to nearest is not what keeps a
+    layer's outputs closest to float, especially at 4 bits. For every
+    `tosa.conv2d`, `tosa.depthwise_conv2d` and fully connected `tosa.matmul`
+    with constant weights (and bias), this pass
+
+    1. runs the float function on the calibration `samples` in the JIT
+       (once, for all layers) and takes `batch` output positions of the
+       layer, spread evenly over the samples and drawn at random with
+       `seed`; their input patches (im2col, zero padding included) are the
+       reconstruction data;
+    2. chooses the weight scales exactly as `qopt-quantize` will
+       (`weight-bits`, `per-channel`, `weight-range`);
+    3. learns, per weight, whether `w/s` goes down or up: with
+       `W̃ = s·clamp(⌊W/s⌋ + h(V), qmin, qmax)` and the rectified sigmoid
+       `h(V) = clamp(σ(V)·1.2 − 0.1, 0, 1)`, Adam (`learning-rate`) runs
+       `iterations` steps on
+       `(1/N) Σ ‖W·x − W̃·x‖² + lambda · Σ (1 − |2h(V) − 1|^β)`
+       over all N patches, with β going from 20 to 2 after a warm-up of 20 %
+       of the steps without the regulariser, which pushes every `h` to 0
+       or 1;
+    4. writes back float weights on the learned grid, `s·(⌊w/s⌋ + h)`, and
+       records the scales and bit width on the op as
+       `qopt.weight_scales = array<f64: ...>` and `qopt.weight_bits`.
+
+    `qopt-quantize` then uses exactly those scales, so its round-to-nearest
+    reproduces the learned integers; it rejects a layer whose bit width or
+    channel count differs from the recorded ones, or whose weights some
+    pass moved off the grid. Run it with the same `weight-bits` and
+    `per-channel`.
+
+    Inputs are the float model's own activations (not those of the already
+    quantized layers before it), and the loss is on the layer's linear
+    output (no activation function). Samples are given as to
+    `qopt-calibrate`: one `.npy` batch (leading dimension enumerating
+    samples) or a directory of `.npy` files per function argument. The cost
+    per layer is one pass over its patches plus, per step, a product of the
+    weights with their `K×K` input second moment (or with the patches, when
+    there are fewer than `K/2` of them). Progress is printed on a terminal.
+  }];
+  let options = [
+    ListOption<"samples", "samples", "std::string",
+           "Calibration samples, once per function argument: an .npy batch "
+           "or a directory of .npy files (required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
+           "Function to run (default: the only public function)">,
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "Weight bit width the quantizer will use (2..8)">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "Whether the quantizer will quantize weights per output channel">,
+    Option<"weightRange", "weight-range", "std::string", /*default=*/"\"minmax\"",
+           "Weight range setting the quantizer would use: minmax or mse">,
+    Option<"iterations", "iterations", "unsigned", /*default=*/"1000",
+           "Adam steps per layer">,
+    Option<"lambda", "lambda", "double", /*default=*/"0.01",
+           "Weight of the rounding regulariser">,
+    Option<"learningRate", "learning-rate", "double", /*default=*/"0.01",
+           "Adam learning rate">,
+    Option<"batch", "batch", "unsigned", /*default=*/"4096",
+           "Output positions sampled per layer (over all samples)">,
+    Option<"seed", "seed", "unsigned", /*default=*/"0",
+           "Seed of the position sampling">,
+  ];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
 #endif // QOPT_TRANSFORMS_PASSES

@@ -1,0 +1,389 @@
+//===- AdaRound.cpp - Learned rounding of conv/matmul weights -------------===//
+//
+// Gathers each layer's input patches from one JIT run of the float function
+// over the samples, then learns the rounding of the layer's weights with
+// qopt::learnRounding and writes back weights on the learned grid. Nothing
+// is written before every layer has been optimized, so an error leaves the
+// module as it was.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Quant/AdaRound.h"
+#include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Runtime/Calibrate.h"
+#include "qopt/Transforms/LayerChains.h"
+#include "qopt/Transforms/Passes.h"
+#include "qopt/Utils/TosaQueries.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <random>
+
+namespace qopt {
+#define GEN_PASS_DEF_ADAROUND
+#include "qopt/Transforms/Passes.h.inc"
+} // namespace qopt
+
+using namespace mlir;
+
+namespace {
+
+/// A layer to round: its weights as RoundingProblem rows, and how an output
+/// position's input patch is read from the layer's input activation.
+struct LayerTask {
+  qopt::Layer layer{};
+  unsigned inputId = 0; // activation id of the layer's input
+  std::string name;
+  qopt::RoundingProblem problem;
+  // Input NHWC (a fully connected layer's [1, M, K] is read as [1, M, 1, K]
+  // with a 1x1 kernel) and the window geometry.
+  int64_t batch = 1, height = 1, width = 1, channels = 1;
+  int64_t outHeight = 1, outWidth = 1;
+  int64_t kernelH = 1, kernelW = 1, strideY = 1, strideX = 1;
+  int64_t dilationY = 1, dilationX = 1, padTop = 0, padLeft = 0;
+  bool depthwise = false;
+  /// Whether the problem holds the Gram matrix or the patches.
+  bool useGram = true;
+  int64_t positionsPerSample = 0;
+  /// The learned weights' scales, one per quantizer channel.
+  SmallVector<double> scales;
+
+  int64_t positionsPerInput() const { return batch * outHeight * outWidth; }
+
+  /// The flat index in the layer's weights of row `r`, column `k`.
+  int64_t weightIndex(int64_t r, int64_t k) const {
+    if (layer.kind == qopt::LayerKind::Conv)
+      return r * problem.cols + k;
+    return k * problem.rows + r; // KHxKWxCxM (row c·M + m) or 1xKxN
+  }
+
+  /// Writes the patches of output position `pos` (groups × cols) into
+  /// `patch`; false if an input value is not finite.
+  bool readPatch(const float *input, int64_t pos, float *patch) const {
+    int64_t ox = pos % outWidth, oy = (pos / outWidth) % outHeight,
+            n = pos / (outWidth * outHeight);
+    int64_t cols = problem.cols;
+    bool finite = true;
+    for (int64_t ky = 0; ky < kernelH; ++ky) {
+      int64_t iy = oy * strideY - padTop + ky * dilationY;
+      for (int64_t kx = 0; kx < kernelW; ++kx) {
+        int64_t ix = ox * strideX - padLeft + kx * dilationX;
+        bool inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
+        const float *pixel =
+            input + ((n * height + iy) * width + ix) * channels;
+        int64_t tap = ky * kernelW + kx;
+        for (int64_t c = 0; c < channels; ++c) {
+          float x = inside ? pixel[c] : 0.0f;
+          finite &= std::isfinite(x);
+          // Depthwise: group c, column tap; else one group, column tap·C + c.
+          if (depthwise)
+            patch[c * cols + tap] = x;
+          else
+            patch[tap * channels + c] = x;
+        }
+      }
+    }
+    return finite;
+  }
+};
+
+/// Reads the layer's window geometry; false for shapes it cannot handle.
+bool describeInput(LayerTask &task) {
+  Operation *op = task.layer.op;
+  auto inputShape =
+      cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
+  auto outputShape =
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  auto weightShape = task.layer.weightType.getShape();
+  if (!cast<RankedTensorType>(op->getOperand(0).getType()).hasStaticShape())
+    return false;
+  qopt::RoundingProblem &p = task.problem;
+  if (task.layer.kind == qopt::LayerKind::FullyConnected) {
+    // a: [1, M, K]; every row is a position.
+    task.batch = 1;
+    task.height = inputShape[1];
+    task.width = 1;
+    task.channels = inputShape[2];
+    task.outHeight = inputShape[1];
+    task.outWidth = 1;
+    p.rows = weightShape[2];
+    p.cols = weightShape[1];
+    return inputShape[0] == 1;
+  }
+  auto read = [](DenseI64ArrayAttr attr) { return attr.asArrayRef(); };
+  ArrayRef<int64_t> pad, stride, dilation;
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+    pad = read(conv.getPadAttr());
+    stride = read(conv.getStrideAttr());
+    dilation = read(conv.getDilationAttr());
+    task.kernelH = weightShape[1];
+    task.kernelW = weightShape[2];
+    p.rows = weightShape[0];
+    p.cols = weightShape[1] * weightShape[2] * weightShape[3];
+  } else {
+    auto dw = cast<tosa::DepthwiseConv2DOp>(op);
+    pad = read(dw.getPadAttr());
+    stride = read(dw.getStrideAttr());
+    dilation = read(dw.getDilationAttr());
+    task.kernelH = weightShape[0];
+    task.kernelW = weightShape[1];
+    task.depthwise = true;
+    p.rows = weightShape[2] * weightShape[3];
+    p.cols = weightShape[0] * weightShape[1];
+    p.groups = weightShape[2];
+  }
+  task.batch = inputShape[0];
+  task.height = inputShape[1];
+  task.width = inputShape[2];
+  task.channels = inputShape[3];
+  task.outHeight = outputShape[1];
+  task.outWidth = outputShape[2];
+  task.padTop = pad[0];
+  task.padLeft = pad[2];
+  task.strideY = stride[0];
+  task.strideX = stride[1];
+  task.dilationY = dilation[0];
+  task.dilationX = dilation[1];
+  return true;
+}
+
+struct AdaRoundPass : qopt::impl::AdaRoundBase<AdaRoundPass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult checkOptions(ModuleOp module);
+  std::vector<LayerTask> collectTasks(func::FuncOp func);
+  LogicalResult gatherPatches(func::FuncOp func, std::vector<LayerTask> &tasks);
+  void round(LayerTask &task, size_t index, size_t count);
+
+  bool showProgress = false;
+};
+
+LogicalResult AdaRoundPass::checkOptions(ModuleOp module) {
+  if (weightBits < 2 || weightBits > 8)
+    return module.emitError()
+           << "unsupported weight bit width " << weightBits.getValue()
+           << ": qopt quantizes to 2..8 bits";
+  if (weightRange != "minmax" && weightRange != "mse")
+    return module.emitError()
+           << "unknown weight-range '" << weightRange.getValue()
+           << "': expected minmax or mse";
+  if (iterations == 0)
+    return module.emitError() << "iterations must be positive";
+  if (batch == 0)
+    return module.emitError() << "batch must be positive";
+  if (!(lambda >= 0.0 && std::isfinite(lambda)))
+    return module.emitError() << "lambda must be finite and non-negative, got "
+                              << lambda.getValue();
+  if (!(learningRate > 0.0 && std::isfinite(learningRate)))
+    return module.emitError()
+           << "learning-rate must be finite and positive, got "
+           << learningRate.getValue();
+  if (samples.empty())
+    return module.emitError()
+           << "qopt-adaround needs calibration samples (samples=FILE.npy|DIR, "
+              "once per function argument)";
+  return success();
+}
+
+std::vector<LayerTask> AdaRoundPass::collectTasks(func::FuncOp func) {
+  DenseMap<Value, unsigned> ids = qopt::getActivationTensorIds(func);
+  std::vector<LayerTask> tasks;
+  for (qopt::Layer &layer : qopt::collectLayers(func).layers) {
+    auto input = ids.find(layer.op->getOperand(0));
+    if (input == ids.end() || !layer.weightType.getElementType().isF32() ||
+        !cast<RankedTensorType>(layer.op->getOperand(0).getType())
+             .getElementType()
+             .isF32())
+      continue;
+    LayerTask task;
+    task.layer = layer;
+    task.inputId = input->second;
+    if (!describeInput(task))
+      continue;
+    llvm::raw_string_ostream(task.name)
+        << layer.op->getName() << " " << layer.op->getLoc();
+    tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+LogicalResult AdaRoundPass::gatherPatches(func::FuncOp func,
+                                          std::vector<LayerTask> &tasks) {
+  auto fail = [&](llvm::Error error) {
+    // An empty message was already emitted as a diagnostic.
+    std::string message = llvm::toString(std::move(error));
+    if (!message.empty())
+      func.emitError() << message;
+    return failure();
+  };
+  llvm::Expected<std::unique_ptr<qopt::ActivationRunner>> runner =
+      qopt::ActivationRunner::create(func, samples);
+  if (!runner)
+    return fail(runner.takeError());
+  size_t numSamples = (*runner)->numSamples();
+
+  // Patches of `batch` positions per layer, spread over the samples.
+  for (LayerTask &task : tasks) {
+    qopt::RoundingProblem &p = task.problem;
+    task.positionsPerSample =
+        std::min<int64_t>(task.positionsPerInput(),
+                          (int64_t(batch) + numSamples - 1) / numSamples);
+    p.positions = task.positionsPerSample * numSamples;
+    // A step costs rows·K² from the Gram matrix, 2·rows·N·K from patches.
+    task.useGram = p.cols <= 2 * p.positions;
+    if (task.useGram)
+      p.gram.assign(p.groups * p.cols * p.cols, 0.0);
+    else
+      p.patches.reserve(p.groups * p.positions * p.cols);
+  }
+
+  std::mt19937_64 rng(seed);
+  std::vector<int64_t> order;
+  std::vector<float> patch;
+  for (size_t sample = 0; sample < numSamples; ++sample) {
+    llvm::Expected<std::vector<qopt::Tensor>> results = (*runner)->run(sample);
+    if (!results)
+      return fail(results.takeError());
+    for (LayerTask &task : tasks) {
+      qopt::RoundingProblem &p = task.problem;
+      const float *input = (*results)[task.inputId].values<float>().data();
+      // The first positionsPerSample of a partial Fisher-Yates shuffle.
+      int64_t total = task.positionsPerInput();
+      order.resize(total);
+      for (int64_t i = 0; i < total; ++i)
+        order[i] = i;
+      for (int64_t i = 0; i < task.positionsPerSample; ++i)
+        std::swap(order[i], order[i + rng() % (total - i)]);
+      int64_t cols = p.cols;
+      patch.resize(p.groups * cols);
+      for (int64_t i = 0; i < task.positionsPerSample; ++i) {
+        if (!task.readPatch(input, order[i], patch.data()))
+          return task.layer.op->emitError()
+                 << "the input of this layer is not finite on sample "
+                 << sample;
+        for (int64_t g = 0; g < p.groups; ++g) {
+          const float *x = patch.data() + g * cols;
+          if (!task.useGram) {
+            p.patches.insert(p.patches.end(), x, x + cols);
+            continue;
+          }
+          double *h = p.gram.data() + g * cols * cols;
+          for (int64_t r = 0; r < cols; ++r) {
+            double a = x[r];
+            if (a == 0.0)
+              continue;
+            double *row = h + r * cols;
+            for (int64_t c = r; c < cols; ++c)
+              row[c] += a * double(x[c]);
+          }
+        }
+      }
+    }
+    if (showProgress)
+      llvm::errs() << "\rqopt-adaround: float model on sample " << sample + 1
+                   << "/" << numSamples;
+  }
+  if (showProgress)
+    llvm::errs() << "\n";
+
+  for (LayerTask &task : tasks) {
+    qopt::RoundingProblem &p = task.problem;
+    if (task.useGram) {
+      // Mirror the upper triangle.
+      for (int64_t g = 0; g < p.groups; ++g) {
+        double *h = p.gram.data() + g * p.cols * p.cols;
+        for (int64_t r = 0; r < p.cols; ++r)
+          for (int64_t c = 0; c < r; ++c)
+            h[r * p.cols + c] = h[c * p.cols + r];
+      }
+      continue;
+    }
+    // Patches were appended position-major; the problem wants group-major.
+    if (p.groups > 1) {
+      std::vector<float> byGroup(p.patches.size());
+      for (int64_t n = 0; n < p.positions; ++n)
+        for (int64_t g = 0; g < p.groups; ++g)
+          std::copy_n(p.patches.begin() + (n * p.groups + g) * p.cols, p.cols,
+                      byGroup.begin() + (g * p.positions + n) * p.cols);
+      p.patches = std::move(byGroup);
+    }
+  }
+  return success();
+}
+
+void AdaRoundPass::round(LayerTask &task, size_t index, size_t count) {
+  qopt::RoundingProblem &p = task.problem;
+  SmallVector<float> weights(task.layer.weights.begin(),
+                             task.layer.weights.end());
+  qopt::WeightChannels channels =
+      qopt::getWeightChannels(task.layer.op, perChannel);
+  std::vector<qopt::QuantParams> params = qopt::chooseWeightParams(
+      weights, channels.channels, channels.stride, weightBits,
+      weightRange == "mse" ? qopt::WeightRange::Mse
+                           : qopt::WeightRange::MinMax);
+  // Row r is output channel r: its scale is channel r's, or the only one.
+  p.weights.resize(p.rows * p.cols);
+  p.params.resize(p.rows);
+  for (int64_t r = 0; r < p.rows; ++r) {
+    p.params[r] = params[params.size() == 1 ? 0 : r];
+    for (int64_t k = 0; k < p.cols; ++k)
+      p.weights[r * p.cols + k] = weights[task.weightIndex(r, k)];
+  }
+
+  qopt::RoundingOptions options;
+  options.iterations = iterations;
+  options.regularization = lambda;
+  options.learningRate = learningRate;
+  auto report = [&](unsigned it) {
+    if (showProgress && (it + 1) % 50 == 0)
+      llvm::errs() << "\rqopt-adaround: layer " << index + 1 << "/" << count
+                   << " (" << p.rows << "x" << p.cols << "), step " << it + 1
+                   << "/" << iterations;
+  };
+  std::vector<int64_t> q = qopt::learnRounding(p, options, report);
+  if (showProgress) {
+    double nearest = qopt::reconstructionError(p, qopt::roundToNearest(p));
+    double learned = qopt::reconstructionError(p, q);
+    llvm::errs() << "\rqopt-adaround: layer " << index + 1 << "/" << count
+                 << " " << task.name << ": output error "
+                 << llvm::format("%.3e", nearest) << " nearest, "
+                 << llvm::format("%.3e", learned) << " learned\n";
+  }
+  for (int64_t r = 0; r < p.rows; ++r)
+    for (int64_t k = 0; k < p.cols; ++k)
+      task.layer.weights[task.weightIndex(r, k)] =
+          qopt::dequantize(q[r * p.cols + k], p.params[r]);
+  task.scales = llvm::map_to_vector(
+      params, [](const qopt::QuantParams &q) { return q.scale; });
+  // Free the layer's data before the next one.
+  p = qopt::RoundingProblem();
+}
+
+void AdaRoundPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  if (failed(checkOptions(module)))
+    return signalPassFailure();
+  func::FuncOp func = qopt::lookupEntryFunction(module, entry);
+  if (!func)
+    return signalPassFailure();
+  showProgress = llvm::sys::Process::StandardErrIsDisplayed();
+  std::vector<LayerTask> tasks = collectTasks(func);
+  if (tasks.empty())
+    return;
+  if (failed(gatherPatches(func, tasks)))
+    return signalPassFailure();
+  for (auto [i, task] : llvm::enumerate(tasks))
+    round(task, i, tasks.size());
+  for (LayerTask &task : tasks) {
+    task.layer.write();
+    qopt::setRecordedWeightQuant(task.layer.op, task.scales, weightBits);
+  }
+}
+
+} // namespace
