@@ -19,6 +19,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -346,14 +347,18 @@ void AdaRoundPass::round(LayerTask &task, size_t index, size_t count) {
                    << " (" << p.rows << "x" << p.cols << "), step " << it + 1
                    << "/" << iterations;
   };
+  auto start = std::chrono::steady_clock::now();
   std::vector<int64_t> q = qopt::learnRounding(p, options, report);
+  std::chrono::duration<double> seconds =
+      std::chrono::steady_clock::now() - start;
   if (showProgress) {
     double nearest = qopt::reconstructionError(p, qopt::roundToNearest(p));
     double learned = qopt::reconstructionError(p, q);
     llvm::errs() << "\rqopt-adaround: layer " << index + 1 << "/" << count
                  << " " << task.name << ": output error "
                  << llvm::format("%.3e", nearest) << " nearest, "
-                 << llvm::format("%.3e", learned) << " learned\n";
+                 << llvm::format("%.3e", learned) << " learned ("
+                 << llvm::format("%.1f", seconds.count()) << " s)\n";
   }
   for (int64_t r = 0; r < p.rows; ++r)
     for (int64_t k = 0; k < p.cols; ++k)
