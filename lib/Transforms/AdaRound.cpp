@@ -114,21 +114,21 @@ bool describeInput(LayerTask &task) {
     p.cols = weightShape[1];
     return inputShape[0] == 1;
   }
-  auto read = [](DenseI64ArrayAttr attr) { return attr.asArrayRef(); };
+  // Conv2D is OxKHxKWxI, depthwise KHxKWxCxM (one group per C).
   ArrayRef<int64_t> pad, stride, dilation;
+  auto readWindow = [&](auto op) {
+    pad = op.getPad();
+    stride = op.getStride();
+    dilation = op.getDilation();
+  };
   if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
-    pad = read(conv.getPadAttr());
-    stride = read(conv.getStrideAttr());
-    dilation = read(conv.getDilationAttr());
+    readWindow(conv);
     task.kernelH = weightShape[1];
     task.kernelW = weightShape[2];
     p.rows = weightShape[0];
     p.cols = weightShape[1] * weightShape[2] * weightShape[3];
   } else {
-    auto dw = cast<tosa::DepthwiseConv2DOp>(op);
-    pad = read(dw.getPadAttr());
-    stride = read(dw.getStrideAttr());
-    dilation = read(dw.getDilationAttr());
+    readWindow(cast<tosa::DepthwiseConv2DOp>(op));
     task.kernelH = weightShape[0];
     task.kernelW = weightShape[1];
     task.depthwise = true;
