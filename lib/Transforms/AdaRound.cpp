@@ -379,8 +379,15 @@ void AdaRoundPass::runOnOperation() {
     return signalPassFailure();
   showProgress = llvm::sys::Process::StandardErrIsDisplayed();
   std::vector<LayerTask> tasks = collectTasks(func);
-  if (tasks.empty())
+  if (tasks.empty()) {
+    // Weights computed by constant subgraphs only become constants when
+    // the graph is prepared.
+    func.emitWarning() << "no conv2d, depthwise_conv2d or fully connected "
+                          "matmul with constant weights to round in '"
+                       << func.getName()
+                       << "' (run --qopt-prepare-pipeline first)";
     return;
+  }
   if (failed(gatherPatches(func, tasks)))
     return signalPassFailure();
   for (auto [i, task] : llvm::enumerate(tasks))

@@ -24,6 +24,7 @@
 // RUN: qopt-mlir %t/arguments.mlir --qopt-adaround="samples=%t/x.npy" --verify-diagnostics
 // RUN: qopt-mlir %t/counts.mlir --qopt-adaround="samples=%t/x.npy,%t/x2.npy" --verify-diagnostics
 // RUN: qopt-mlir %t/nan.mlir --qopt-adaround="samples=%t/nan.npy" --verify-diagnostics
+// RUN: qopt-mlir %t/unprepared.mlir --qopt-adaround="samples=%t/x.npy" --verify-diagnostics
 
 //--- conv.mlir
 func.func @main(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x1xf32> {
@@ -92,6 +93,18 @@ func.func @main(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x1xf32> {
   %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   // expected-error @+1 {{the input of this layer is not finite on sample 1}}
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x1xf32>
+  return %y : tensor<1x4x4x1xf32>
+}
+
+//--- unprepared.mlir
+// The weights are a transpose of a constant until qopt-fold-constants runs.
+// expected-warning @+1 {{no conv2d, depthwise_conv2d or fully connected matmul with constant weights to round in 'main' (run --qopt-prepare-pipeline first)}}
+func.func @main(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x1xf32> {
+  %c = "tosa.const"() <{values = dense<0.5> : tensor<1x1x2x1xf32>}> : () -> tensor<1x1x2x1xf32>
+  %w = tosa.transpose %c {perms = array<i32: 3, 0, 1, 2>} : (tensor<1x1x2x1xf32>) -> tensor<1x1x1x2xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x1xf32>
   return %y : tensor<1x4x4x1xf32>
 }
