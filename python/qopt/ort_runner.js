@@ -8,9 +8,14 @@
 // JSON line followed by the raw little-endian bytes of the tensors it lists,
 // in order:
 //   start-up (out):  {"inputs": [names], "outputs": [names]}
-//   request  (in):   {"inputs": [{"name", "dtype", "shape"}, ...]} + bytes
-//   response (out):  {"outputs": [{"name", "dtype", "shape"}, ...]} + bytes
+//   request  (in):   {"inputs": [{"name", "dtype", "shape"}, ...],
+//                     optional "warmup": W, "runs": R} + bytes
+//   response (out):  {"outputs": [{"name", "dtype", "shape"}, ...],
+//                     with runs: "times_ns": [R durations]} + bytes
 //                    or {"error": message}
+// With "runs", the session runs W untimed calls then R calls each timed
+// alone (process.hrtime around session.run); the outputs are the last
+// call's.
 // dtypes are numpy's names. The process ends when stdin closes.
 'use strict';
 const ort = require('onnxruntime-node');
@@ -86,25 +91,34 @@ async function main() {
   const reader = new Reader(process.stdin);
   for (let line; (line = await reader.line()) !== null;) {
     const feeds = {};
-    for (const { name, dtype, shape } of JSON.parse(line).inputs) {
+    const request = JSON.parse(line);
+    for (const { name, dtype, shape } of request.inputs) {
       const TypedArray = ARRAYS[dtype];  // ort.py sends only these dtypes
       const count = shape.reduce((a, b) => a * b, 1);
       const bytes = await reader.bytes(count * TypedArray.BYTES_PER_ELEMENT);
       feeds[name] = new ort.Tensor(dtype, new TypedArray(bytes), shape);
     }
     let results;
+    const times = [];
     try {
-      results = await session.run(feeds);
+      for (let i = 0; i < (request.warmup || 0); ++i) await session.run(feeds);
+      for (let i = 0; i < (request.runs || 1); ++i) {
+        const start = process.hrtime.bigint();
+        results = await session.run(feeds);
+        times.push(Number(process.hrtime.bigint() - start));
+      }
     } catch (e) {
       send({ error: String(e.message || e) });
       continue;
     }
     const names = session.outputNames;
-    send({
+    const response = {
       outputs: names.map((name) => ({
         name, dtype: results[name].type, shape: results[name].dims,
       })),
-    }, names.map((name) => results[name]));
+    };
+    if (request.runs) response.times_ns = times;
+    send(response, names.map((name) => results[name]));
   }
 }
 
