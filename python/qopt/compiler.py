@@ -11,11 +11,13 @@ qopt-calibrate, qopt-mlir, qopt-run, qoptc) of the build directory
 (`$QOPT_BUILD_DIR`, default `<repo>/build`, made by scripts/build.sh).
 """
 
+import ctypes
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 
 import numpy as np
 
@@ -100,17 +102,99 @@ class Model:
 
     def save(self, directory, target="host", name=None, shared=True):
         """Compiles the model ahead of time with qoptc: `<name>.o`,
-        `<name>.h` (and `lib<name>.so`) in `directory`."""
+        `<name>.h`, `<name>.report.txt` (and `lib<name>.so`) in `directory`.
+        Returns the directory; `load_compiled(directory, name)` runs the
+        library of a host build."""
         os.makedirs(directory, exist_ok=True)
-        name = name or os.path.splitext(os.path.basename(self.path))[0]
-        run_tool("qoptc", self.path, f"--target={target}", "--name",
-                 re.sub(r"\W", "_", name), *(["--shared"] if shared else []),
-                 "-o", directory)
+        name = re.sub(r"\W", "_", name or os.path.splitext(
+            os.path.basename(self.path))[0])
+        run_tool("qoptc", self.path, f"--target={target}", "--name", name,
+                 *(["--shared"] if shared else []), "-o", directory)
         return directory
 
     def __del__(self):
         if self._workdir:
             shutil.rmtree(self._workdir, ignore_errors=True)
+
+
+_CTYPES = {"float": np.float32, "double": np.float64, "int8_t": np.int8,
+           "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32,
+           "int64_t": np.int64}
+
+
+class CompiledModel:
+    """A model compiled for the host by qoptc (`Model.save`), called through
+    its shared library `lib<name>.so` as C would call `<name>_run`: numpy in,
+    numpy out, one sample (the argument's shape) or a batch along a new
+    leading dimension."""
+
+    def __init__(self, directory, name):
+        with open(os.path.join(directory, name + ".h")) as f:
+            header = f.read()
+
+        def define(key):
+            return re.search(rf"#define {name}_{key} (.*)", header).group(1)
+
+        def tensors(kind):
+            return [(tuple(int(d) for d in re.findall(
+                r"-?\d+", define(f"{kind}{i}_shape"))),
+                     _CTYPES[re.search(rf"typedef (\w+) {name}_{kind}{i}_t;",
+                                       header).group(1)])
+                    for i in range(int(define(f"num_{kind}s")))]
+
+        self.inputs, self.outputs = tensors("input"), tensors("output")
+        self.weight_bytes = int(define("weight_bytes"))
+        self.arena_bytes = int(define("arena_size"))
+        self._arena = np.zeros(self.arena_bytes + 64, np.uint8)
+        # The arena must be 64-byte aligned.
+        self._arena_ptr = (self._arena.ctypes.data + 63) // 64 * 64
+        library = ctypes.CDLL(os.path.join(directory, f"lib{name}.so"))
+        self._run = getattr(library, name + "_run")
+        self._run.restype = ctypes.c_int
+        self._run.argtypes = [ctypes.c_void_p] * (
+            len(self.inputs) + len(self.outputs) + 1)
+
+    def _call(self, inputs):
+        outputs = [np.empty(shape, dtype) for shape, dtype in self.outputs]
+        status = self._run(*(x.ctypes.data for x in inputs),
+                           *(y.ctypes.data for y in outputs), self._arena_ptr)
+        if status:
+            raise QoptError(f"the compiled model returned {status}")
+        return outputs
+
+    def _prepare(self, inputs):
+        return [np.ascontiguousarray(x, dtype) for x, (_, dtype)
+                in zip(inputs, self.inputs)]
+
+    def __call__(self, *inputs):
+        inputs = self._prepare(inputs)
+        batched = inputs[0].shape != self.inputs[0][0]
+        if not batched:
+            results = self._call(inputs)
+        else:
+            samples = [self._call([np.ascontiguousarray(
+                x[i].reshape(shape)) for x, (shape, _) in zip(inputs, self.inputs)])
+                for i in range(len(inputs[0]))]
+            results = [np.stack(parts) for parts in zip(*samples)]
+        return results[0] if len(results) == 1 else tuple(results)
+
+    def latency(self, *inputs, runs=200, warmup=20):
+        """Seconds of each of `runs` calls on one sample, after `warmup`."""
+        inputs = self._prepare(inputs)
+        for _ in range(warmup):
+            self._call(inputs)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            self._call(inputs)
+            times.append(time.perf_counter() - start)
+        return np.asarray(times)
+
+
+def load_compiled(directory, name):
+    """The host model `name` that `Model.save(directory, name=name)` (or
+    `qoptc --shared`) compiled."""
+    return CompiledModel(directory, name)
 
 
 def _workdir():

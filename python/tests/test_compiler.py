@@ -72,3 +72,13 @@ def test_save_writes_object_header_and_library(quantized, tmp_path):
     for name in ("mobilenet.o", "mobilenet.h", "libmobilenet.so"):
         assert (tmp_path / name).stat().st_size > 0
     assert "mobilenet_run(" in (tmp_path / "mobilenet.h").read_text()
+
+
+def test_compiled_model_runs_like_the_jit(quantized, samples, tmp_path):
+    quantized.save(str(tmp_path), target="host", name="net")
+    compiled = qopt.load_compiled(str(tmp_path), "net")
+    x = samples[1][:4]
+    assert compiled(x).tobytes() == quantized(x).tobytes()
+    assert compiled(x[0][None]).shape == (1, 10)
+    assert 0 < compiled.weight_bytes and 0 < compiled.arena_bytes
+    assert len(compiled.latency(x[:1], runs=3, warmup=1)) == 3
