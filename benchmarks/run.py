@@ -8,7 +8,8 @@ each model, on the same input in the same run:
   float out), timed with clock_gettime around each <name>_run;
 - ONNX Runtime float (the ONNX model) and int8 (qdq.py: QDQ with qopt's own
   scales), one thread, timed inside node around each session.run;
-- PyTorch eager int8 with the oneDNN engine, where it expresses the model.
+- PyTorch FX int8 with the oneDNN engine, of the ONNX graph translated op by
+  op (models with other operators are left out, with the reason).
 
 Every engine's output is compared with ONNX Runtime float (SQNR) before its
 time is reported. Writes benchmarks/RESULTS.md.
@@ -99,91 +100,147 @@ def op_counts(path):
 
 # --- PyTorch ---------------------------------------------------------------
 
-def torch_engine(model, runs, warmup):
-    """PyTorch eager post-training int8 (oneDNN engine, per-channel weights,
-    calibrated on the same samples), or None with the reason it cannot
-    express the model."""
+def _onnx_as_torch(path, example):
+    """The ONNX graph as a float nn.Module that torch.fx can trace: one
+    submodule per Conv/BatchNormalization/Relu/Clip/pool/MatMul node, the
+    rest as torch functions; shape arithmetic (Shape, Slice, Cast, Concat)
+    is evaluated once on `example` and kept as constants. None if an
+    operator is not covered here."""
     import torch
     from torch import nn
-    from torch.ao import quantization as tq
+
+    graph = onnx.load(path).graph
+    values = {t.name: onnx.numpy_helper.to_array(t).copy() for t in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Constant":
+            values[node.output[0]] = onnx.numpy_helper.to_array(node.attribute[0].t).copy()
+    attrs = [{a.name: helper.get_attribute_value(a) for a in n.attribute}
+             for n in graph.node]
+    layers = nn.ModuleDict()
+
+    def layer(i, node):
+        a = attrs[i]
+        if node.op_type == "Conv":
+            w = values[node.input[1]]
+            pads = a.get("pads", [0, 0, 0, 0])
+            m = nn.Conv2d(w.shape[1] * a.get("group", 1), w.shape[0], w.shape[2:],
+                          stride=a.get("strides", [1, 1]), padding=pads[:2],
+                          groups=a.get("group", 1), bias=len(node.input) > 2)
+            m.weight.data = torch.from_numpy(w)
+            if len(node.input) > 2:
+                m.bias.data = torch.from_numpy(values[node.input[2]])
+            return m
+        if node.op_type == "BatchNormalization":
+            m = nn.BatchNorm2d(len(values[node.input[1]]), eps=a.get("epsilon", 1e-5))
+            for attr, name in zip(("weight", "bias", "running_mean", "running_var"),
+                                  node.input[1:]):
+                getattr(m, attr).data = torch.from_numpy(values[name])
+            return m
+        if node.op_type == "Relu":
+            return nn.ReLU()
+        if node.op_type == "Clip" and a.get("min") == 0 and a.get("max") == 6:
+            return nn.ReLU6()
+        if node.op_type == "MaxPool":
+            return nn.MaxPool2d(a["kernel_shape"], a.get("strides"))
+        if node.op_type == "GlobalAveragePool":
+            return nn.AdaptiveAvgPool2d(1)
+        if node.op_type in ("MatMul", "Gemm") and node.input[1] in values:
+            w = values[node.input[1]]
+            w = w if a.get("transB", 0) else w.T
+            m = nn.Linear(w.shape[1], w.shape[0], bias=node.op_type == "Gemm")
+            m.weight.data = torch.from_numpy(np.ascontiguousarray(w))
+            if node.op_type == "Gemm":
+                m.bias.data = torch.from_numpy(values[node.input[2]])
+            return m
+        return None
+
+    nodes = []
+    for i, node in enumerate(graph.node):
+        if node.op_type == "Constant":
+            continue
+        m = layer(i, node)
+        if m is not None:
+            layers[f"n{i}"] = m
+        elif node.op_type not in ("Add", "Mul", "Div", "HardSigmoid", "Softmax",
+                                  "Reshape", "Flatten", "Shape", "Cast", "Slice",
+                                  "Concat"):
+            return None
+        nodes.append((f"n{i}", node, attrs[i]))
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = layers
+            self.shapes = {}  # shape arithmetic, filled by the first call
+
+        def forward(self, x):
+            env = {graph.input[0].name: x}
+
+            def arg(name):
+                return env[name] if name in env else self.shapes.get(
+                    name, values.get(name))
+
+            for key, node, a in nodes:
+                ins = [arg(name) for name in node.input]
+                op = node.op_type
+                if key in self.layers:
+                    y = self.layers[key](ins[0])
+                elif op in ("Shape", "Cast", "Slice", "Concat"):
+                    if node.output[0] not in self.shapes:
+                        v = (np.array(ins[0].shape) if op == "Shape" else
+                             np.asarray(ins[0]) if op == "Cast" else
+                             np.asarray(ins[0])[a["starts"][0]:a["ends"][0]]
+                             if op == "Slice" else
+                             np.concatenate([np.asarray(t).ravel() for t in ins]))
+                        self.shapes[node.output[0]] = v
+                    continue
+                elif op == "Reshape":
+                    y = torch.reshape(ins[0], [int(d) for d in np.asarray(ins[1])])
+                elif op == "Flatten":
+                    y = torch.flatten(ins[0], a.get("axis", 1))
+                elif op == "Add":
+                    y = ins[0] + (torch.from_numpy(ins[1])
+                                  if isinstance(ins[1], np.ndarray) else ins[1])
+                elif op == "Mul":
+                    y = ins[0] * (float(ins[1]) if isinstance(ins[1], np.ndarray)
+                                  else ins[1])
+                elif op == "Div":
+                    y = ins[0] * (1.0 / float(ins[1]))
+                elif op == "HardSigmoid":
+                    y = torch.clamp(ins[0] * a.get("alpha", 0.2) + a.get("beta", 0.5), 0.0, 1.0)
+                elif op == "Softmax":
+                    y = torch.softmax(ins[0], a.get("axis", -1))
+                env[node.output[0]] = y
+            return env[graph.output[0].name]
+
+    net = Net().eval()
+    with torch.inference_mode():
+        net(torch.from_numpy(example))
+    return net
+
+
+def torch_engine(model, runs, warmup):
+    """PyTorch FX post-training int8 (oneDNN engine, its default qconfig:
+    per-channel weights, histogram activations; calibrated on the same
+    samples) of the ONNX graph, or None with the reason it cannot express
+    the model."""
+    import torch
+    from torch.ao.quantization import get_default_qconfig_mapping
+    from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
 
     torch.set_num_threads(1)
     torch.backends.quantized.engine = "onednn"
-    graph = onnx.load(model.onnx).graph
-    values = {t.name: onnx.numpy_helper.to_array(t).copy() for t in graph.initializer}
-
-    def conv(node):
-        w = values[node.input[1]]
-        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-        pads = attrs.get("pads", [0, 0, 0, 0])
-        m = nn.Conv2d(w.shape[1], w.shape[0], w.shape[2:], stride=attrs.get("strides", [1, 1]),
-                      padding=pads[:2], groups=attrs.get("group", 1))
-        m.weight.data = torch.from_numpy(w)
-        m.bias.data = torch.from_numpy(values[node.input[2]])
-        return m
-
-    def bn(node):
-        scale, bias, mean, var = (torch.from_numpy(values[n]) for n in node.input[1:])
-        m = nn.BatchNorm2d(len(scale))
-        m.weight.data, m.bias.data = scale, bias
-        m.running_mean.data, m.running_var.data = mean, var
-        return m
-
-    if model.key == "block":
-        nodes = {n.name: n for n in graph.node}
-
-        class Block(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.quant, self.dequant = tq.QuantStub(), tq.DeQuantStub()
-                self.conv1, self.bn1 = conv(nodes["conv1"]), bn(nodes["bn1"])
-                self.relu1 = nn.ReLU()
-                self.conv2, self.bn2 = conv(nodes["conv2"]), bn(nodes["bn2"])
-                self.add = nn.quantized.FloatFunctional()
-
-            def forward(self, x):
-                x = self.quant(x)
-                y = self.bn2(self.conv2(self.relu1(self.bn1(self.conv1(x)))))
-                return self.dequant(self.add.add_relu(y, x))
-
-        net = Block().eval()
-        fuse = [["conv1", "bn1", "relu1"], ["conv2", "bn2"]]
-    else:
-        layers = []
-        for node in graph.node:
-            if node.op_type == "Conv":
-                layers.append(conv(node))
-            elif node.op_type == "Relu":
-                layers.append(nn.ReLU())
-            elif node.op_type == "MaxPool":
-                attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-                layers.append(nn.MaxPool2d(attrs["kernel_shape"], attrs.get("strides")))
-            elif node.op_type == "Flatten":
-                layers.append(nn.Flatten())
-            elif node.op_type == "Gemm":
-                w = values[node.input[1]]
-                attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-                w = w if attrs.get("transB", 0) else w.T
-                m = nn.Linear(w.shape[1], w.shape[0])
-                m.weight.data = torch.from_numpy(np.ascontiguousarray(w))
-                m.bias.data = torch.from_numpy(values[node.input[2]])
-                layers.append(m)
-            else:
-                return None, ("not a chain of Conv/Relu/MaxPool/Gemm: no "
-                              "PyTorch module written for it here")
-        net = nn.Sequential(tq.QuantStub(), *layers, tq.DeQuantStub()).eval()
-        fuse = [[str(i + 1), str(i + 2)] for i in range(len(layers) - 1)
-                if isinstance(layers[i], (nn.Conv2d, nn.Linear))
-                and isinstance(layers[i + 1], nn.ReLU)]
-    if fuse:
-        net = tq.fuse_modules(net, fuse)
-    net.qconfig = tq.get_default_qconfig("onednn")
-    tq.prepare(net, inplace=True)
+    net = _onnx_as_torch(model.onnx, model.sample)
+    if net is None:
+        return None, "an operator without a PyTorch mapping here"
+    x = torch.from_numpy(model.sample)
+    with torch.inference_mode():
+        float_output = net(x).numpy().ravel()
+    net = prepare_fx(net, get_default_qconfig_mapping("onednn"), (x,))
     with torch.inference_mode():
         for sample in model.calibration:
             net(torch.from_numpy(sample[None]))
-    tq.convert(net, inplace=True)
-    x = torch.from_numpy(model.sample)
+    net = convert_fx(net)
     times = []
     with torch.inference_mode():
         for _ in range(warmup):
@@ -192,7 +249,8 @@ def torch_engine(model, runs, warmup):
             start = time.perf_counter_ns()
             y = net(x)
             times.append((time.perf_counter_ns() - start) * 1e-9)
-    return Result("PyTorch int8 (oneDNN)", times, y.numpy().ravel()), None
+    return Result("PyTorch int8 (oneDNN)", times, y.numpy().ravel(),
+                  f"its float: SQNR {sqnr(float_output, y.numpy().ravel()):.1f} dB"), None
 
 
 # --- the run ----------------------------------------------------------------
