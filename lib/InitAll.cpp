@@ -2,6 +2,8 @@
 
 #include "qopt/InitAll.h"
 
+#include "qopt/Codegen/KernelUtils.h"
+#include "qopt/Codegen/Passes.h"
 #include "qopt/Conversion/Passes.h"
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Target/Passes.h"
@@ -16,12 +18,14 @@ namespace qopt {
 void registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  registerKernelInterfaces(registry);
 }
 
 void registerAllPasses() {
   mlir::registerAllPasses();
   registerQoptTransformsPasses();
   registerQoptConversionPasses();
+  registerQoptCodegenPasses();
   registerQoptTargetPasses();
   registerQoptPipelines();
 }

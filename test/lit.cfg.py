@@ -42,7 +42,8 @@ try:
 except OSError:
     flags = []
 for flag, feature in [("avx2", "cpu-avx2"), ("avx512f", "cpu-avx512"),
-                      ("avx512_vnni", "cpu-avx512vnni")]:
+                      ("avx512_vnni", "cpu-avx512vnni"),
+                      ("avx_vnni", "cpu-avxvnni")]:
     if flag in flags:
         config.available_features.add(feature)
 if shutil.which("aarch64-linux-gnu-gcc") and shutil.which("qemu-aarch64"):

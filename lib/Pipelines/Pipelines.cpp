@@ -2,6 +2,7 @@
 
 #include "qopt/Pipelines/Pipelines.h"
 
+#include "qopt/Codegen/Passes.h"
 #include "qopt/Conversion/Passes.h"
 #include "qopt/Transforms/Passes.h"
 
@@ -52,10 +53,17 @@ static void addPipeline(OpPassManager &pm, StringRef pipeline) {
     llvm::report_fatal_error("qopt: invalid built-in lowering pipeline");
 }
 
-void buildTosaToLinalgPipeline(OpPassManager &pm) {
-  // Quant casts first (a no-op on graphs without them), then upstream TOSA →
-  // linalg on tensors.
+void buildTosaToLinalgPipeline(OpPassManager &pm,
+                               const CodegenOptions &options) {
+  // Quant casts first (a no-op on graphs without them), the kernels, then
+  // upstream TOSA → linalg on tensors for everything else.
   pm.addNestedPass<func::FuncOp>(createLowerQuant());
+  if (!options.reference) {
+    OpPassManager &fpm = pm.nest<func::FuncOp>();
+    // Constant weights the kernels pack must be constants by then.
+    fpm.addPass(createCanonicalizerPass());
+    fpm.addPass(createLowerToKernels(LowerToKernelsOptions{options.isa}));
+  }
   addPipeline(pm, "func.func(tosa-to-linalg-named, tosa-to-linalg, "
                   "tosa-to-arith{use-32-bit include-apply-rescale=true}, "
                   "tosa-to-tensor, canonicalize, linalg-fuse-elementwise-ops)");
@@ -68,11 +76,12 @@ void buildBuffersToLLVMPipeline(OpPassManager &pm) {
                   "convert-to-llvm, reconcile-unrealized-casts");
 }
 
-void buildLowerToLLVMPipeline(OpPassManager &pm) {
+void buildLowerToLLVMPipeline(OpPassManager &pm,
+                              const CodegenOptions &options) {
   // Every function gets the C interface so that the runtime can call it with
   // memref descriptors; results come back as returned descriptors that the
   // runtime copies out and frees.
-  buildTosaToLinalgPipeline(pm);
+  buildTosaToLinalgPipeline(pm, options);
   addPipeline(pm,
               "one-shot-bufferize{bufferize-function-boundaries "
               "function-boundary-type-conversion=identity-layout-map},"
@@ -93,10 +102,12 @@ void registerQoptPipelines() {
       "Float TOSA + calibration statistics → integer TOSA (or the QDQ "
       "simulation with simulate=true)",
       buildQuantizePipeline);
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "qopt-lower-to-llvm-pipeline",
       "TOSA (float, QDQ or integer) → LLVM dialect for the JIT",
-      buildLowerToLLVMPipeline);
+      [](OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
+        buildLowerToLLVMPipeline(pm, {options.isa, options.reference});
+      });
 }
 
 } // namespace qopt

@@ -88,8 +88,9 @@ static void appendDescriptor(SmallVectorImpl<int64_t> &words, const void *data,
   }
 }
 
-FailureOr<std::unique_ptr<JitFunction>> JitFunction::compile(ModuleOp module,
-                                                             StringRef entry) {
+FailureOr<std::unique_ptr<JitFunction>>
+JitFunction::compile(ModuleOp module, StringRef entry,
+                     const CodegenOptions &codegen) {
   MLIRContext *ctx = module.getContext();
   func::FuncOp func = lookupEntryFunction(module, entry);
   if (!func)
@@ -126,7 +127,7 @@ FailureOr<std::unique_ptr<JitFunction>> JitFunction::compile(ModuleOp module,
   PassManager pm = PassManager::on<ModuleOp>(ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  buildLowerToLLVMPipeline(pm);
+  buildLowerToLLVMPipeline(pm, codegen);
   if (failed(pm.run(*lowered)))
     return emitError(func.getLoc())
            << "cannot lower '" << fn->funcName << "' to the LLVM dialect";

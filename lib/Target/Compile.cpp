@@ -3,6 +3,7 @@
 #include "qopt/Target/Compile.h"
 
 #include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Codegen/Isa.h"
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Target/Passes.h"
 
@@ -25,6 +26,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 using namespace mlir;
 
@@ -237,10 +239,19 @@ static FailureOr<ModelSummary> lowerModel(ModuleOp module,
   func->setAttr("llvm.bareptr", UnitAttr::get(ctx));
   copyRepeatedResults(func);
 
+  // Kernels for the instruction set of the target's CPU and features.
+  auto machine = createTargetMachine(options.target);
+  if (!machine)
+    return emitError(module.getLoc())
+           << "cannot compile for '" << options.targetName
+           << "': " << llvm::toString(machine.takeError());
+  CodegenOptions codegen{stringifyKernelIsa(selectKernelIsa(**machine)).str(),
+                         options.reference};
+
   // Results are written into caller buffers (the static allocations that
   // compute them become those buffers), every other buffer goes to the arena.
-  if (failed(runPipeline(module, "to buffers", [](OpPassManager &pm) {
-        buildTosaToLinalgPipeline(pm);
+  if (failed(runPipeline(module, "to buffers", [&](OpPassManager &pm) {
+        buildTosaToLinalgPipeline(pm, codegen);
         addPipeline(pm,
                     "one-shot-bufferize{bufferize-function-boundaries "
                     "function-boundary-type-conversion=identity-layout-map},"
@@ -282,8 +293,26 @@ static FailureOr<ModelSummary> lowerModel(ModuleOp module,
   return model;
 }
 
+/// Writes `module` as `type` to `path` with `machine`'s code generator.
+static LogicalResult emitFile(Location loc, llvm::Module &module,
+                              llvm::TargetMachine &machine,
+                              const CompileOptions &options, StringRef path,
+                              llvm::CodeGenFileType type) {
+  std::error_code ec;
+  llvm::ToolOutputFile file(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, file.os(), nullptr, type))
+    return emitError(loc) << "'" << options.targetName
+                          << "' cannot emit this kind of file";
+  codegen.run(module);
+  file.keep();
+  return success();
+}
+
 static LogicalResult emitObject(ModuleOp module, const CompileOptions &options,
-                                StringRef path) {
+                                StringRef path, StringRef asmPath) {
   Location loc = module.getLoc();
   auto machine = createTargetMachine(options.target);
   if (!machine)
@@ -303,18 +332,15 @@ static LogicalResult emitObject(ModuleOp module, const CompileOptions &options,
     return emitError(loc) << "cannot optimize the model: "
                           << llvm::toString(std::move(err));
 
-  std::error_code ec;
-  llvm::ToolOutputFile file(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return emitError(loc) << "cannot write '" << path << "': " << ec.message();
-  llvm::legacy::PassManager codegen;
-  if ((*machine)->addPassesToEmitFile(codegen, file.os(), nullptr,
-                                      llvm::CodeGenFileType::ObjectFile))
-    return emitError(loc) << "'" << options.targetName
-                          << "' cannot emit object files";
-  codegen.run(*llvmModule);
-  file.keep();
-  return success();
+  // Code generation changes the module: the assembly is made from a copy.
+  if (options.assembly) {
+    std::unique_ptr<llvm::Module> copy = llvm::CloneModule(*llvmModule);
+    if (failed(emitFile(loc, *copy, **machine, options, asmPath,
+                        llvm::CodeGenFileType::AssemblyFile)))
+      return failure();
+  }
+  return emitFile(loc, *llvmModule, **machine, options, path,
+                  llvm::CodeGenFileType::ObjectFile);
 }
 
 /// Links `object` into a shared library with ld.lld (no C compiler needed).
@@ -353,7 +379,7 @@ LogicalResult compileModel(ModuleOp module, const CompileOptions &options) {
   };
   Location loc = module.getLoc();
   std::string object = path(options.name + ".o");
-  if (failed(emitObject(module, options, object)) ||
+  if (failed(emitObject(module, options, object, path(options.name + ".s"))) ||
       failed(writeTextFile(
           loc, path(options.name + ".h"),
           [&](llvm::raw_ostream &os) { writeHeader(*model, os); })) ||

@@ -56,6 +56,9 @@ class Model:
         self.path = os.path.abspath(path)
         # A temporary directory owned by the model, removed with it.
         self._workdir = workdir
+        # Run through the plain upstream lowering instead of the generated
+        # conv/matmul kernels (the bit-exact integer reference).
+        self.reference = False
 
     @property
     def mlir(self):
@@ -92,6 +95,8 @@ class Model:
                 name = os.path.join(tmp, f"in{i}.npy")
                 np.save(name, np.ascontiguousarray(x))
                 args += ["--input", name]
+            if self.reference:
+                args.append("--reference")
             run_tool("qopt-run", self.path, *args, "--output-dir", tmp)
             outputs = []
             i = 0

@@ -56,6 +56,16 @@ def test_simulation_and_integer_agree(float_model, quantized, samples):
     assert lsb.max() <= 1.0 + 1e-6
 
 
+def test_kernels_equal_the_reference_lowering(tmp_path, float_model,
+                                              samples):
+    q = qopt.compile(float_model, calibration=samples[0], int_io=True)
+    x = np.random.default_rng(1).integers(-128, 128, [8, 1, 32, 32, 3],
+                                          dtype=np.int8)
+    kernels = q(x)
+    q.reference = True
+    assert np.array_equal(kernels, q(x))
+
+
 def test_errors_are_qopt_errors(tmp_path, float_model):
     bad = tmp_path / "bad.mlir"
     bad.write_text("func.func @main( {")

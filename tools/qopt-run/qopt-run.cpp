@@ -7,7 +7,7 @@
 //
 //   qopt-run model.mlir [--entry NAME] --input a.npy [--input b.npy ...]
 //            (--output r0.npy [--output r1.npy ...] | --output-dir DIR)
-//            [--benchmark N]
+//            [--benchmark N] [--reference] [--isa NAME]
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,6 +53,16 @@ static cl::opt<unsigned> benchmarkRuns(
     cl::desc("Then time N more calls on the first sample and print the "
              "median and minimum latency"));
 
+static cl::opt<bool> reference(
+    "reference", cl::init(false),
+    cl::desc("Compile with the plain upstream lowering instead of the "
+             "generated kernels (the bit-exact integer reference)"));
+
+static cl::opt<std::string> kernelIsa(
+    "isa", cl::init("host"), cl::value_desc("name"),
+    cl::desc("Instruction set of the kernels (qopt-lower-to-kernels' isa; "
+             "the host must have it)"));
+
 static int fail(const Twine &message) {
   WithColor::error(errs(), "qopt-run") << message << "\n";
   return 1;
@@ -74,8 +84,8 @@ int main(int argc, char **argv) {
     return 1;
   ModuleOp module = *model->module;
 
-  FailureOr<std::unique_ptr<qopt::JitFunction>> fn =
-      qopt::JitFunction::compile(module, entry);
+  FailureOr<std::unique_ptr<qopt::JitFunction>> fn = qopt::JitFunction::compile(
+      module, entry, qopt::CodegenOptions{kernelIsa, reference});
   if (failed(fn))
     return 1;
   ArrayRef<qopt::TensorSignature> args = (*fn)->inputs();

@@ -5,14 +5,14 @@
 //         [--calibration=model.stats | --samples=calib.npy|dir/ ...]
 //         [--weight-bits=8 --act-bits=8 --layer-bits=... --per-channel
 //          --act-range=... --percentile=... --weight-range=... --int-io]
-//         [--name NAME] [--entry FN] [--shared] -o out/
+//         [--name NAME] [--entry FN] [--shared] [--asm] [--reference] -o out/
 //
-// writes out/<name>.o, out/<name>.h, out/<name>.report.txt and, with
-// --shared, out/lib<name>.so. The model is float or integer TOSA, or ONNX
-// (imported as qopt-import-onnx does). With calibration statistics (from
-// qopt-calibrate) or samples to calibrate on, a float model is quantized
-// first (--qopt-quantize-pipeline); without them it is compiled as it is.
-// The files appear together or not at all.
+// writes out/<name>.o, out/<name>.h, out/<name>.report.txt, with --shared
+// out/lib<name>.so and with --asm the assembly out/<name>.s. The model is
+// float or integer TOSA, or ONNX (imported as qopt-import-onnx does). With
+// calibration statistics (from qopt-calibrate) or samples to calibrate on, a
+// float model is quantized first (--qopt-quantize-pipeline); without them it is
+// compiled as it is. The files appear together or not at all.
 //
 //===----------------------------------------------------------------------===//
 
@@ -107,6 +107,13 @@ static cl::opt<std::string>
 static cl::opt<bool>
     intIO("int-io", cl::cat(quantCategory),
           cl::desc("Integer arguments and results (the storage type)"));
+
+static cl::opt<bool> assembly("asm",
+                              cl::desc("Also write the assembly <name>.s"));
+static cl::opt<bool> reference(
+    "reference",
+    cl::desc("Compile with the plain upstream lowering instead of the "
+             "generated kernels (the bit-exact integer reference)"));
 
 static int fail(const Twine &message) {
   WithColor::error(errs(), "qoptc") << message << "\n";
@@ -267,6 +274,8 @@ int main(int argc, char **argv) {
                 "is compiled as it is)");
   options.entry = entry;
   options.shared = shared;
+  options.assembly = assembly;
+  options.reference = reference;
   if (std::error_code ec = sys::fs::create_directories(outputDir))
     return fail("cannot create the output directory '" + outputDir +
                 "': " + ec.message());

@@ -11,8 +11,8 @@ namespace qopt {
 /// Options of `--qopt-quantize-pipeline`; they mirror `qopt-quantize`.
 struct QuantizePipelineOptions
     : public mlir::PassPipelineOptions<QuantizePipelineOptions> {
-  Option<std::string> stats{*this, "stats",
-                            llvm::cl::desc("Statistics file from qopt-calibrate")};
+  Option<std::string> stats{
+      *this, "stats", llvm::cl::desc("Statistics file from qopt-calibrate")};
   Option<std::string> entry{*this, "entry",
                             llvm::cl::desc("Function to quantize")};
   Option<unsigned> weightBits{*this, "weight-bits",
@@ -52,6 +52,29 @@ struct QuantizePipelineOptions
       llvm::cl::init(false)};
 };
 
+/// How conv2d and matmul are compiled: by the generated kernels of
+/// qopt-lower-to-kernels for `isa` ("host": this machine's), or, with
+/// `reference`, by the plain upstream lowering that serves as the bit-exact
+/// integer reference of the kernels.
+struct CodegenOptions {
+  std::string isa = "host";
+  bool reference = false;
+};
+
+/// Options of `--qopt-lower-to-llvm-pipeline`.
+struct LowerToLLVMPipelineOptions
+    : public mlir::PassPipelineOptions<LowerToLLVMPipelineOptions> {
+  Option<std::string> isa{*this, "isa",
+                          llvm::cl::desc("Instruction set of the kernels (see "
+                                         "qopt-lower-to-kernels)"),
+                          llvm::cl::init("host")};
+  Option<bool> reference{
+      *this, "reference",
+      llvm::cl::desc("The plain upstream lowering, no kernels (the "
+                     "bit-exact integer reference)"),
+      llvm::cl::init(false)};
+};
+
 /// Float TOSA clean-up that the calibrator and the quantizer both run first:
 /// canonicalize, fold constants, fold batch norm, CSE.
 void buildPreparePipeline(mlir::OpPassManager &pm);
@@ -63,12 +86,15 @@ void buildQuantizePipeline(mlir::OpPassManager &pm,
 
 /// TOSA (float or integer, with or without quant casts) → LLVM dialect for
 /// the in-process JIT: functions get the C interface.
-void buildLowerToLLVMPipeline(mlir::OpPassManager &pm);
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const CodegenOptions &options = {});
 
 /// The parts of buildLowerToLLVMPipeline that the ahead-of-time path
 /// (qopt/Target) shares; it bufferizes differently in between.
-/// Quant casts and TOSA → linalg on tensors.
-void buildTosaToLinalgPipeline(mlir::OpPassManager &pm);
+/// Quant casts, the kernels (unless `options.reference`) and TOSA → linalg
+/// on tensors.
+void buildTosaToLinalgPipeline(mlir::OpPassManager &pm,
+                               const CodegenOptions &options);
 /// Bufferized linalg → loops → LLVM dialect.
 void buildBuffersToLLVMPipeline(mlir::OpPassManager &pm);
 

@@ -9,6 +9,7 @@
 #ifndef QOPT_RUNTIME_JITFUNCTION_H
 #define QOPT_RUNTIME_JITFUNCTION_H
 
+#include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Runtime/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -37,9 +38,11 @@ public:
   /// lowered. Its context must hold the dialects of qopt::registerAllDialects
   /// and the passes of qopt::registerAllPasses must be registered. Problems
   /// (no such function, unsupported signature, failed lowering or JIT) are
-  /// emitted as diagnostics on the context and give failure.
+  /// emitted as diagnostics on the context and give failure. `codegen`
+  /// chooses kernels for this machine (default) or the reference lowering.
   static mlir::FailureOr<std::unique_ptr<JitFunction>>
-  compile(mlir::ModuleOp module, llvm::StringRef entry);
+  compile(mlir::ModuleOp module, llvm::StringRef entry,
+          const CodegenOptions &codegen = {});
 
   ~JitFunction();
 

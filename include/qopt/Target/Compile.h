@@ -37,6 +37,11 @@ struct CompileOptions {
   std::string outputDir;
   /// Also link `lib<name>.so` (with ld.lld).
   bool shared = false;
+  /// The plain upstream lowering instead of the kernels for the target's
+  /// instruction set (the bit-exact integer reference).
+  bool reference = false;
+  /// Also write the assembly `<name>.s`.
+  bool assembly = false;
 };
 
 /// One argument or result of the compiled function as the C API sees it.
@@ -68,9 +73,9 @@ struct ModelSummary {
 };
 
 /// Compiles the entry function of `module` (which is lowered in place) into
-/// the files of `options`: `<name>.o`, `<name>.h`, `<name>.report.txt` and,
-/// with `shared`, `lib<name>.so`. Problems are emitted as diagnostics on the
-/// module's context.
+/// the files of `options`: `<name>.o`, `<name>.h`, `<name>.report.txt`,
+/// with `shared` `lib<name>.so` and with `assembly` `<name>.s`. Problems are
+/// emitted as diagnostics on the module's context.
 mlir::LogicalResult compileModel(mlir::ModuleOp module,
                                  const CompileOptions &options);
 

@@ -1,0 +1,95 @@
+//===- Isa.cpp - Instruction sets of the generated kernels ----------------===//
+
+#include "qopt/Codegen/Isa.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace llvm;
+
+namespace qopt {
+
+std::optional<KernelIsa> parseKernelIsa(StringRef name) {
+  return StringSwitch<std::optional<KernelIsa>>(name)
+      .Case("generic", KernelIsa::Generic)
+      .Case("avx2", KernelIsa::Avx2)
+      .Case("avx512", KernelIsa::Avx512)
+      .Case("avx-vnni", KernelIsa::AvxVnni)
+      .Case("avx512-vnni", KernelIsa::Avx512Vnni)
+      .Case("neon", KernelIsa::Neon)
+      .Case("dotprod", KernelIsa::Dotprod)
+      .Case("i8mm", KernelIsa::I8mm)
+      .Default(std::nullopt);
+}
+
+StringRef stringifyKernelIsa(KernelIsa isa) {
+  switch (isa) {
+  case KernelIsa::Generic:
+    return "generic";
+  case KernelIsa::Avx2:
+    return "avx2";
+  case KernelIsa::Avx512:
+    return "avx512";
+  case KernelIsa::AvxVnni:
+    return "avx-vnni";
+  case KernelIsa::Avx512Vnni:
+    return "avx512-vnni";
+  case KernelIsa::Neon:
+    return "neon";
+  case KernelIsa::Dotprod:
+    return "dotprod";
+  case KernelIsa::I8mm:
+    return "i8mm";
+  }
+  llvm_unreachable("unknown kernel ISA");
+}
+
+KernelIsa selectKernelIsa(StringRef arch,
+                          function_ref<bool(StringRef feature)> has) {
+  Triple::ArchType type = Triple(arch, "unknown", "linux").getArch();
+  if (type == Triple::x86_64) {
+    // AVX-512 kernels use byte/word ops (BW) and 256-bit ones in between.
+    bool avx512 = has("avx512f") && has("avx512bw") && has("avx512vl");
+    if (avx512 && has("avx512vnni"))
+      return KernelIsa::Avx512Vnni;
+    if (has("avxvnni"))
+      return KernelIsa::AvxVnni;
+    if (avx512)
+      return KernelIsa::Avx512;
+    if (has("avx2") && has("fma"))
+      return KernelIsa::Avx2;
+    return KernelIsa::Generic;
+  }
+  if (type == Triple::aarch64) {
+    if (has("i8mm") && has("dotprod"))
+      return KernelIsa::I8mm;
+    if (has("dotprod"))
+      return KernelIsa::Dotprod;
+    if (has("neon"))
+      return KernelIsa::Neon;
+  }
+  return KernelIsa::Generic;
+}
+
+KernelIsa selectKernelIsa(const TargetMachine &machine) {
+  const MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  return selectKernelIsa(machine.getTargetTriple().getArchName(),
+                         [&](StringRef feature) {
+                           return info->checkFeatures(("+" + feature).str());
+                         });
+}
+
+KernelIsa hostKernelIsa() {
+  StringMap<bool> features = sys::getHostCPUFeatures();
+  return selectKernelIsa(Triple(sys::getProcessTriple()).getArchName(),
+                         [&](StringRef feature) {
+                           auto it = features.find(feature);
+                           return it != features.end() && it->second;
+                         });
+}
+
+} // namespace qopt

@@ -1,0 +1,268 @@
+//===- KernelUtils.cpp - Shared pieces of the generated kernels -----------===//
+
+#include "qopt/Codegen/KernelUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+
+namespace qopt {
+
+bool isKernelIntrinsic(StringRef name) {
+  return name.starts_with("llvm.x86.avx512.vpdpbusd.") ||
+         name.starts_with("llvm.x86.avx512.pmaddubs.w.") ||
+         name.starts_with("llvm.x86.avx512.pmaddw.d.") ||
+         name == "llvm.x86.avx2.pmadd.ub.sw" ||
+         name == "llvm.x86.avx2.pmadd.wd" ||
+         name.starts_with("llvm.aarch64.neon.sdot.") ||
+         name.starts_with("llvm.aarch64.neon.smmla.");
+}
+
+namespace {
+struct CallIntrinsicEffects
+    : public MemoryEffectOpInterface::ExternalModel<CallIntrinsicEffects,
+                                                    LLVM::CallIntrinsicOp> {
+  void
+  getEffects(Operation *op,
+             SmallVectorImpl<MemoryEffects::EffectInstance> &effects) const {
+    if (isKernelIntrinsic(cast<LLVM::CallIntrinsicOp>(op).getIntrin()))
+      return;
+    effects.emplace_back(MemoryEffects::Read::get());
+    effects.emplace_back(MemoryEffects::Write::get());
+  }
+};
+} // namespace
+
+void registerKernelInterfaces(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, LLVM::LLVMDialect *) {
+    LLVM::CallIntrinsicOp::attachInterface<CallIntrinsicEffects>(*ctx);
+  });
+}
+
+Value KernelBuffers::read(OpBuilder &b, Location loc, Value tensor) {
+  // Any buffer the tensor bufferizes to (a slice of a larger one too) casts
+  // to this layout; only the innermost stride is known.
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  if (!strides.empty())
+    strides.back() = 1;
+  auto layout =
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, strides);
+  return bufferization::ToBufferOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType(), layout),
+      tensor, /*read_only=*/true);
+}
+
+Value KernelBuffers::alloc(OpBuilder &b, Location loc, MemRefType type) {
+  // At the top of the function: qopt-plan-arena places top-level
+  // allocations only, and the buffer then dominates every use.
+  auto func =
+      b.getInsertionBlock()->getParent()->getParentOfType<func::FuncOp>();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&func.getBody().front());
+  return memref::AllocOp::create(b, loc, type, b.getI64IntegerAttr(64));
+}
+
+Value KernelBuffers::result(OpBuilder &b, Location loc, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  return bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get(type.getShape(), type.getElementType()),
+      buffer, /*restrict=*/b.getUnitAttr(), /*writable=*/b.getUnitAttr());
+}
+
+memref::GlobalOp createConstantGlobal(ModuleOp module, StringRef prefix,
+                                      DenseElementsAttr value) {
+  auto tensorType = cast<ShapedType>(value.getType());
+  auto type =
+      MemRefType::get(tensorType.getShape(), tensorType.getElementType());
+  SymbolTable symbols(module);
+  OpBuilder b(module.getContext());
+  auto global = memref::GlobalOp::create(
+      b, module.getLoc(), prefix, b.getStringAttr("private"), type, value,
+      /*constant=*/true, b.getI64IntegerAttr(64));
+  // Renamed when `prefix` is taken.
+  symbols.insert(global, module.getBody()->begin());
+  return global;
+}
+
+ChannelConstant::ChannelConstant(OpBuilder &entry, StringRef name,
+                                 IntegerType type, ArrayRef<int64_t> values,
+                                 int64_t channels, int64_t lanes)
+    : lanes(lanes) {
+  bool splat = llvm::all_equal(values);
+  int64_t size = splat ? 1 : llvm::alignTo(channels, lanes);
+  SmallVector<APInt> table;
+  for (int64_t c = 0; c < size; ++c)
+    table.push_back(APInt(type.getWidth(),
+                          values[std::min<int64_t>(c, values.size() - 1)],
+                          /*isSigned=*/true));
+  init(entry, name,
+       DenseElementsAttr::get(RankedTensorType::get({size}, type), table),
+       splat);
+}
+
+ChannelConstant::ChannelConstant(OpBuilder &entry, StringRef name,
+                                 ArrayRef<float> values, int64_t channels,
+                                 int64_t lanes)
+    : lanes(lanes) {
+  bool splat = llvm::all_equal(values);
+  int64_t size = splat ? 1 : llvm::alignTo(channels, lanes);
+  SmallVector<float> table;
+  for (int64_t c = 0; c < size; ++c)
+    table.push_back(values[std::min<int64_t>(c, values.size() - 1)]);
+  init(entry, name,
+       DenseElementsAttr::get(RankedTensorType::get({size}, entry.getF32Type()),
+                              ArrayRef(table)),
+       splat);
+}
+
+void ChannelConstant::init(OpBuilder &entry, StringRef name,
+                           DenseElementsAttr values, bool isSplat) {
+  Type element = values.getElementType();
+  auto vectorType = VectorType::get({lanes}, element);
+  if (isSplat) {
+    splat = DenseElementsAttr::get(vectorType,
+                                   *values.getValues<Attribute>().begin());
+    return;
+  }
+  auto module =
+      entry.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
+  memref::GlobalOp global = createConstantGlobal(module, name, values);
+  table = memref::GetGlobalOp::create(entry, global.getLoc(), global.getType(),
+                                      global.getSymName());
+}
+
+Value ChannelConstant::load(OpBuilder &b, Location loc, Value channel) const {
+  if (!table)
+    return arith::ConstantOp::create(b, loc, splat);
+  return vector::LoadOp::create(
+      b, loc,
+      VectorType::get({lanes},
+                      cast<MemRefType>(table.getType()).getElementType()),
+      table, channel);
+}
+
+//===----------------------------------------------------------------------===//
+// Requantization
+//===----------------------------------------------------------------------===//
+
+static std::optional<SmallVector<int64_t>> intConstant(Value value) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+std::optional<Requant> Requant::match(tosa::RescaleOp rescale,
+                                      tosa::ClampOp clamp) {
+  auto inType = getElementTypeOrSelf(rescale.getInput().getType());
+  auto outType = getElementTypeOrSelf(rescale.getOutput().getType());
+  if (!inType.isSignlessInteger(32) || !outType.isSignlessInteger(8) ||
+      !rescale.getScale32() || rescale.getInputUnsigned() ||
+      rescale.getOutputUnsigned())
+    return std::nullopt;
+  tosa::RoundingMode mode = rescale.getRoundingMode();
+  if (mode != tosa::RoundingMode::SINGLE_ROUND &&
+      mode != tosa::RoundingMode::DOUBLE_ROUND)
+    return std::nullopt;
+  auto multiplier = intConstant(rescale.getMultiplier());
+  auto shift = intConstant(rescale.getShift());
+  auto inputZp = intConstant(rescale.getInputZp());
+  auto outputZp = intConstant(rescale.getOutputZp());
+  if (!multiplier || !shift || !inputZp || !outputZp || inputZp->size() != 1 ||
+      outputZp->size() != 1 || multiplier->size() != shift->size())
+    return std::nullopt;
+  // apply_scale_32's domain; the kernels compute in 64 bits like it.
+  for (auto [m, s] : llvm::zip(*multiplier, *shift))
+    if (m < 0 || s < 2 || s > 62)
+      return std::nullopt;
+  Requant r;
+  r.multiplier = std::move(*multiplier);
+  r.shift = std::move(*shift);
+  r.inputZp = inputZp->front();
+  r.outputZp = outputZp->front();
+  r.doubleRound = mode == tosa::RoundingMode::DOUBLE_ROUND;
+  if (clamp) {
+    auto lo = dyn_cast<IntegerAttr>(clamp.getMinValAttr());
+    auto hi = dyn_cast<IntegerAttr>(clamp.getMaxValAttr());
+    if (!lo || !hi)
+      return std::nullopt;
+    r.min = std::max<int64_t>(r.min, lo.getInt());
+    r.max = std::min<int64_t>(r.max, hi.getInt());
+    if (r.min > r.max)
+      return std::nullopt;
+  }
+  return r;
+}
+
+RequantEpilogue::RequantEpilogue(OpBuilder &entry, const Requant &r,
+                                 int64_t channels, int64_t lanes)
+    : outputZp(r.outputZp), min(r.min), max(r.max), doubleRound(r.doubleRound),
+      lanes(lanes) {
+  // apply_scale_32(v, m, s) = (v·m + round) >> s with round = 2^(s-1), and
+  // for DOUBLE_ROUND ± 2^30 more (away from zero) when s > 31.
+  SmallVector<int64_t> rounds, adjusts;
+  for (int64_t s : r.shift) {
+    rounds.push_back(int64_t(1) << (s - 1));
+    adjusts.push_back(r.doubleRound && s > 31 ? int64_t(1) << 30 : 0);
+  }
+  multiplier = ChannelConstant(entry, "__qopt_multiplier", entry.getI32Type(),
+                               r.multiplier, channels, lanes);
+  shift = ChannelConstant(entry, "__qopt_shift", entry.getI64Type(), r.shift,
+                          channels, lanes);
+  round = ChannelConstant(entry, "__qopt_round", entry.getI64Type(), rounds,
+                          channels, lanes);
+  if (doubleRound)
+    roundAdjust = ChannelConstant(entry, "__qopt_round_adjust",
+                                  entry.getI64Type(), adjusts, channels, lanes);
+}
+
+Value RequantEpilogue::apply(OpBuilder &b, Location loc, Value acc,
+                             Value channel) const {
+  auto i64 = VectorType::get({lanes}, b.getI64Type());
+  auto i32 = VectorType::get({lanes}, b.getI32Type());
+  auto splat = [&](VectorType type, int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(type,
+                               IntegerAttr::get(type.getElementType(), v)));
+  };
+  // The multiplier is read as i32 and sign-extended so that the product is
+  // a 32×32→64 multiply (vpmuldq/smull) rather than a 64-bit one.
+  Value wide = arith::ExtSIOp::create(b, loc, i64, acc);
+  Value m =
+      arith::ExtSIOp::create(b, loc, i64, multiplier.load(b, loc, channel));
+  Value rounding = round.load(b, loc, channel);
+  if (doubleRound) {
+    Value adjust = roundAdjust.load(b, loc, channel);
+    Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                           wide, splat(i64, 0));
+    Value negated = arith::SubIOp::create(b, loc, splat(i64, 0), adjust);
+    rounding = arith::AddIOp::create(
+        b, loc, rounding,
+        arith::SelectOp::create(b, loc, negative, negated, adjust));
+  }
+  Value scaled = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, wide, m), rounding);
+  scaled = arith::ShRSIOp::create(b, loc, scaled, shift.load(b, loc, channel));
+  Value v = arith::TruncIOp::create(b, loc, i32, scaled);
+  // The rescale adds the zero point in i32 and saturates to i8; the clamp
+  // narrows that range further.
+  v = arith::AddIOp::create(b, loc, v, splat(i32, outputZp));
+  v = arith::MaxSIOp::create(b, loc, v, splat(i32, min));
+  v = arith::MinSIOp::create(b, loc, v, splat(i32, max));
+  return arith::TruncIOp::create(b, loc,
+                                 VectorType::get({lanes}, b.getI8Type()), v);
+}
+
+} // namespace qopt

@@ -1,0 +1,881 @@
+//===- LowerToKernels.cpp - Packed, vectorized conv2d and matmul ----------===//
+//
+// Each conv2d / matmul island with constant weights becomes one implicit-GEMM
+// kernel over an NHWC image (a matmul is a 1×1 convolution of a 1×M image):
+//
+//   scratch = input padded with its zero point, channels rounded up to the
+//             k-group g of the inner step (and made unsigned on x86)
+//   for n, oh, tiles of P output pixels, groups of B channel blocks of L:
+//     acc[P][B] = bias                              (vector<L x i32/f32>)
+//     for kh, kw, IC/g:  acc[p][b] = step(acc[p][b], broadcast(g inputs of
+//                                  pixel p), packed weights of block b)
+//     store epilogue(acc[p][b])        (requantize + clamp + narrow, or clamp)
+//
+// The weights are packed at compile time as [OC/L][KH][KW][IC/g][L][g]
+// (docs/Kernels.md), so that one vector load feeds one step of one block.
+//
+// Zero points. With x the i8 input, zp its zero point and w the weights
+// (zero point 0), TOSA computes acc = bias + Σ (x - zp)·w, padding counting
+// as x = zp. The kernels sum plain products and fold the rest into the bias
+// at compile time:
+//   - signed steps (sdot, smmla, vpmaddwd, plain arithmetic) read x:
+//       acc = (bias - zp·Σw) + Σ x·w
+//   - unsigned steps (vpdpbusd, vpmaddubsw multiply u8 × s8) read
+//     u = x + 128 = x ^ 0x80, written by the padding copy:
+//       acc = (bias - (zp + 128)·Σw) + Σ u·w
+//   with Σw over each output channel's KH·KW·IC weights. Padding is zp
+//   (resp. zp + 128), whose products the folded term cancels exactly; the
+//   channels added to reach a multiple of g have zero weights. The
+//   rescale's input zero point izp (acc - izp) folds into the bias too.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qopt/Codegen/Isa.h"
+#include "qopt/Codegen/KernelUtils.h"
+#include "qopt/Codegen/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+namespace qopt {
+#define GEN_PASS_DEF_LOWERTOKERNELS
+#include "qopt/Codegen/Passes.h.inc"
+} // namespace qopt
+
+using namespace mlir;
+using namespace qopt;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// The problems the kernels solve
+//===----------------------------------------------------------------------===//
+
+/// One conv2d (or matmul as a 1×1 conv2d) island, with its constants.
+struct Problem {
+  int64_t n, ih, iw, ic, oh, ow, oc, kh, kw;
+  int64_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
+  int64_t padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
+  bool isFloat = false;
+  /// The input is operand 0 of ops.front(), the conv2d or matmul (read when
+  /// the kernel is emitted: an earlier kernel may have replaced it); a
+  /// matmul's [1, M, K] operand is expanded to NHWC.
+  bool isMatmul = false;
+  /// [oc][kh][kw][ic] and one bias per output channel.
+  SmallVector<int64_t> weights, bias;
+  SmallVector<float> floatWeights, floatBias;
+  int64_t inputZp = 0;
+  std::optional<Requant> requant;
+  float floatMin = -std::numeric_limits<float>::infinity();
+  float floatMax = std::numeric_limits<float>::infinity();
+  /// The op whose result the kernel's replaces, and the island's ops.
+  Operation *root;
+  SmallVector<Operation *> ops;
+};
+
+static std::optional<SmallVector<int64_t>> intValues(Value value) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+static std::optional<SmallVector<float>> floatValues(Value value) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
+    return std::nullopt;
+  return llvm::to_vector(attr.getValues<float>());
+}
+
+/// The single user of `value` if it is an `OpTy`.
+template <typename OpTy> static OpTy soleUser(Value value) {
+  if (!value.hasOneUse())
+    return nullptr;
+  return dyn_cast<OpTy>(*value.getUsers().begin());
+}
+
+/// Extends `p` (root = the op producing the accumulators) with a float
+/// clamp, or the rescale and optional clamp of an integer result.
+static bool matchEpilogue(Problem &p) {
+  Value acc = p.root->getResult(0);
+  if (p.isFloat) {
+    if (auto clamp = soleUser<tosa::ClampOp>(acc)) {
+      auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
+      auto hi = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
+      if (!lo || !hi)
+        return false;
+      p.floatMin = lo.getValueAsDouble();
+      p.floatMax = hi.getValueAsDouble();
+      p.ops.push_back(clamp);
+      p.root = clamp;
+    }
+    return true;
+  }
+  auto rescale = soleUser<tosa::RescaleOp>(acc);
+  if (!rescale)
+    return false;
+  auto clamp = soleUser<tosa::ClampOp>(rescale.getOutput());
+  p.requant = Requant::match(rescale, clamp);
+  if (!p.requant)
+    return false;
+  p.ops.push_back(rescale);
+  p.root = rescale;
+  if (clamp) {
+    p.ops.push_back(clamp);
+    p.root = clamp;
+  }
+  return true;
+}
+
+/// Integer (i8 × i8 → i32) or float (f32) operand types.
+static std::optional<bool> isFloatOperands(Type input, Type weight, Type acc) {
+  input = getElementTypeOrSelf(input);
+  weight = getElementTypeOrSelf(weight);
+  acc = getElementTypeOrSelf(acc);
+  if (input.isF32() && weight.isF32() && acc.isF32())
+    return true;
+  if (input.isSignlessInteger(8) && weight.isSignlessInteger(8) &&
+      acc.isSignlessInteger(32))
+    return false;
+  return std::nullopt;
+}
+
+/// Zero points: the input's (any, integer only) and the weights' (0).
+static bool matchZeroPoints(Problem &p, Value inputZp, Value weightZp) {
+  if (p.isFloat) {
+    auto in = floatValues(inputZp), w = floatValues(weightZp);
+    return in && w && in->size() == 1 && w->size() == 1 && in->front() == 0 &&
+           w->front() == 0;
+  }
+  auto in = intValues(inputZp), w = intValues(weightZp);
+  if (!in || !w || in->size() != 1 || w->size() != 1 || w->front() != 0)
+    return false;
+  p.inputZp = in->front();
+  return true;
+}
+
+static std::optional<Problem> matchConv(tosa::Conv2DOp conv) {
+  auto inType = cast<RankedTensorType>(conv.getInput().getType());
+  auto wType = cast<RankedTensorType>(conv.getWeight().getType());
+  auto outType = cast<RankedTensorType>(conv.getOutput().getType());
+  if (!inType.hasStaticShape() || !wType.hasStaticShape() ||
+      !outType.hasStaticShape())
+    return std::nullopt;
+  auto isFloat = isFloatOperands(inType, wType, outType);
+  if (!isFloat)
+    return std::nullopt;
+  Problem p;
+  p.isFloat = *isFloat;
+  p.n = inType.getDimSize(0);
+  p.ih = inType.getDimSize(1);
+  p.iw = inType.getDimSize(2);
+  p.ic = inType.getDimSize(3);
+  p.oc = wType.getDimSize(0);
+  p.kh = wType.getDimSize(1);
+  p.kw = wType.getDimSize(2);
+  p.oh = outType.getDimSize(1);
+  p.ow = outType.getDimSize(2);
+  ArrayRef<int64_t> pad = conv.getPad(), stride = conv.getStride(),
+                    dilation = conv.getDilation();
+  p.padTop = pad[0], p.padBottom = pad[1], p.padLeft = pad[2],
+  p.padRight = pad[3];
+  p.strideH = stride[0], p.strideW = stride[1];
+  p.dilationH = dilation[0], p.dilationW = dilation[1];
+  if (!matchZeroPoints(p, conv.getInputZp(), conv.getWeightZp()))
+    return std::nullopt;
+  if (p.isFloat) {
+    auto w = floatValues(conv.getWeight()), b = floatValues(conv.getBias());
+    if (!w || !b || (b->size() != 1 && int64_t(b->size()) != p.oc))
+      return std::nullopt;
+    p.floatWeights = std::move(*w);
+    p.floatBias.assign(p.oc, 0);
+    for (int64_t c = 0; c < p.oc; ++c)
+      p.floatBias[c] = (*b)[b->size() == 1 ? 0 : c];
+  } else {
+    auto w = intValues(conv.getWeight()), b = intValues(conv.getBias());
+    if (!w || !b || (b->size() != 1 && int64_t(b->size()) != p.oc))
+      return std::nullopt;
+    p.weights = std::move(*w);
+    p.bias.assign(p.oc, 0);
+    for (int64_t c = 0; c < p.oc; ++c)
+      p.bias[c] = (*b)[b->size() == 1 ? 0 : c];
+  }
+  p.root = conv;
+  p.ops.push_back(conv);
+  if (!matchEpilogue(p))
+    return std::nullopt;
+  return p;
+}
+
+/// Skips reshapes that keep the last axis (the output channels) in place.
+static Operation *skipReshapes(Problem &p, int64_t channels) {
+  Operation *op = p.root;
+  while (auto reshape = soleUser<tosa::ReshapeOp>(op->getResult(0))) {
+    if (reshape.getType().getShape().back() != channels)
+      break;
+    p.ops.push_back(reshape);
+    op = reshape;
+  }
+  return op;
+}
+
+/// matmul (batch 1, constant b) → reshapes → [add of a constant per-column
+/// bias] → reshapes → epilogue, as docs/QuantizedGraph.md describes.
+static std::optional<Problem> matchMatmul(tosa::MatMulOp matmul) {
+  auto aType = cast<RankedTensorType>(matmul.getA().getType());
+  auto bType = cast<RankedTensorType>(matmul.getB().getType());
+  auto outType = cast<RankedTensorType>(matmul.getOutput().getType());
+  if (!aType.hasStaticShape() || !bType.hasStaticShape() ||
+      aType.getDimSize(0) != 1)
+    return std::nullopt;
+  auto isFloat = isFloatOperands(aType, bType, outType);
+  if (!isFloat)
+    return std::nullopt;
+  Problem p;
+  p.isFloat = *isFloat;
+  p.isMatmul = true;
+  p.n = 1, p.ih = 1, p.oh = 1, p.kh = 1, p.kw = 1;
+  p.iw = p.ow = aType.getDimSize(1);
+  p.ic = aType.getDimSize(2);
+  p.oc = bType.getDimSize(2);
+  if (!matchZeroPoints(p, matmul.getAZp(), matmul.getBZp()))
+    return std::nullopt;
+  // b is [1][K][N]; the kernels want [N][1][1][K].
+  auto transpose = [&](auto &out, const auto &in) {
+    out.resize(in.size());
+    for (int64_t k = 0; k < p.ic; ++k)
+      for (int64_t c = 0; c < p.oc; ++c)
+        out[c * p.ic + k] = in[k * p.oc + c];
+  };
+  if (p.isFloat) {
+    auto w = floatValues(matmul.getB());
+    if (!w)
+      return std::nullopt;
+    transpose(p.floatWeights, *w);
+    p.floatBias.assign(p.oc, 0);
+  } else {
+    auto w = intValues(matmul.getB());
+    if (!w)
+      return std::nullopt;
+    transpose(p.weights, *w);
+    p.bias.assign(p.oc, 0);
+  }
+  p.root = matmul;
+  p.ops.push_back(matmul);
+  p.root = skipReshapes(p, p.oc);
+  if (auto add = soleUser<tosa::AddOp>(p.root->getResult(0))) {
+    Value other = add.getInput1() == p.root->getResult(0) ? add.getInput2()
+                                                          : add.getInput1();
+    auto type = cast<RankedTensorType>(other.getType());
+    bool perColumn =
+        type.getRank() == add.getType().getRank() &&
+        llvm::all_of(type.getShape().drop_back(),
+                     [](int64_t d) { return d == 1; }) &&
+        (type.getShape().back() == 1 || type.getShape().back() == p.oc);
+    auto column = [&](int64_t c) {
+      return type.getShape().back() == 1 ? 0 : c;
+    };
+    bool folded = false;
+    if (perColumn && p.isFloat) {
+      if (auto b = floatValues(other)) {
+        for (int64_t c = 0; c < p.oc; ++c)
+          p.floatBias[c] = (*b)[column(c)];
+        folded = true;
+      }
+    } else if (perColumn) {
+      if (auto b = intValues(other)) {
+        for (int64_t c = 0; c < p.oc; ++c)
+          p.bias[c] = (*b)[column(c)];
+        folded = true;
+      }
+    }
+    if (folded) {
+      p.ops.push_back(add);
+      p.root = add;
+      p.root = skipReshapes(p, p.oc);
+    }
+  }
+  if (!matchEpilogue(p))
+    return std::nullopt;
+  return p;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel configurations
+//===----------------------------------------------------------------------===//
+
+/// The inner step: acc (vector<L x i32/f32>) += the products of a broadcast
+/// group of g inputs with L×g packed weights.
+enum class Step {
+  Vpdpbusd, ///< x86 VNNI, u8 × s8, g = 4
+  Maddubsw, ///< x86 vpmaddubsw + vpmaddwd(1), u8 × s8 within ±7, g = 4
+  Maddwd,   ///< x86 vpmaddwd on sign-extended i16, g = 2
+  Sdot,     ///< AArch64 sdot, s8 × s8, g = 4
+  Smmla,    ///< AArch64 smmla, 2 pixels × 2 channels × 8, g = 8
+  MulAdd,   ///< plain vector arithmetic on i32, g = 1
+  Fma,      ///< float broadcast + FMA, g = 1
+};
+
+struct Config {
+  Step step;
+  /// Output channels per accumulator vector and inputs per step.
+  int64_t lanes, group;
+  /// Register tile: pixels × channel blocks (of `lanes`).
+  int64_t pixels, blocks;
+  /// Stored weight bits (4: two per byte).
+  unsigned weightBits = 8;
+  /// Element type of the scratch input and whether it holds x ^ 0x80.
+  Type act;
+  bool unsignedActs = false;
+};
+
+static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
+                           OpBuilder &b) {
+  bool x86 = isa == KernelIsa::Generic || isa == KernelIsa::Avx2 ||
+             isa == KernelIsa::Avx512 || isa == KernelIsa::AvxVnni ||
+             isa == KernelIsa::Avx512Vnni;
+  bool zmm = isa == KernelIsa::Avx512 || isa == KernelIsa::Avx512Vnni;
+  bool ymm = isa == KernelIsa::Avx2 || isa == KernelIsa::AvxVnni;
+  int64_t floatLanes = zmm ? 16 : ymm ? 8 : 4;
+  // Accumulator registers left after operands and addresses: 32 vector
+  // registers on AVX-512 and AArch64, 16 on AVX2/SSE.
+  int64_t budget = (zmm || !x86) ? 24 : 12;
+  Config c;
+  c.weightBits = fourBit ? 4 : 8;
+  c.act = b.getI8Type();
+  if (p.isFloat) {
+    c = {Step::Fma, floatLanes, 1, 0, 0, 8, b.getF32Type(), false};
+  } else {
+    switch (isa) {
+    case KernelIsa::Avx512Vnni:
+    case KernelIsa::AvxVnni:
+      c.step = Step::Vpdpbusd, c.lanes = floatLanes, c.group = 4;
+      c.unsignedActs = true;
+      break;
+    case KernelIsa::Avx512:
+    case KernelIsa::Avx2:
+      // vpmaddubsw adds two u8·s8 products in saturating i16: exact only
+      // while 2·255·|w| ≤ 32767, i.e. |w| ≤ 64; 4-bit weights (±7) qualify.
+      // 8-bit weights are sign-extended to i16 for vpmaddwd instead.
+      if (fourBit) {
+        c.step = Step::Maddubsw, c.lanes = floatLanes, c.group = 4;
+        c.unsignedActs = true;
+      } else {
+        c.step = Step::Maddwd, c.lanes = floatLanes, c.group = 2;
+        c.act = b.getI16Type();
+      }
+      break;
+    case KernelIsa::Dotprod:
+    case KernelIsa::I8mm:
+      c.step = Step::Sdot, c.lanes = 4, c.group = 4;
+      break;
+    case KernelIsa::Neon:
+    case KernelIsa::Generic:
+      c.step = Step::MulAdd, c.lanes = 4, c.group = 1;
+      break;
+    }
+  }
+  int64_t blocks = llvm::divideCeil(p.oc, c.lanes);
+  c.blocks = std::min<int64_t>(4, blocks);
+  c.pixels = std::clamp<int64_t>(budget / c.blocks, 1, 8);
+  c.pixels = std::min(c.pixels, p.ow);
+  return c;
+}
+
+//===----------------------------------------------------------------------===//
+// Weight packing
+//===----------------------------------------------------------------------===//
+
+/// [oc][kh][kw][ic] → [OC/L][KH][KW][IC/g][L][g], zero-padded. With 4-bit
+/// weights each L·g tile is stored in L·g/2 bytes: byte j holds element j
+/// in its low nibble and element j + L·g/2 in its high nibble, so that
+/// widening is two shifts and one concatenation.
+static DenseElementsAttr packWeights(const Problem &p, const Config &c,
+                                     OpBuilder &b) {
+  int64_t blocks = llvm::divideCeil(p.oc, c.lanes);
+  int64_t groups = llvm::divideCeil(p.ic, c.group);
+  int64_t tile = c.lanes * c.group;
+  auto index = [&](int64_t oc, int64_t y, int64_t x, int64_t ic) {
+    return ((oc * p.kh + y) * p.kw + x) * p.ic + ic;
+  };
+  auto forEach = [&](auto fn) {
+    for (int64_t blk = 0; blk < blocks; ++blk)
+      for (int64_t y = 0; y < p.kh; ++y)
+        for (int64_t x = 0; x < p.kw; ++x)
+          for (int64_t g = 0; g < groups; ++g)
+            for (int64_t l = 0; l < c.lanes; ++l)
+              for (int64_t k = 0; k < c.group; ++k) {
+                int64_t oc = blk * c.lanes + l, ic = g * c.group + k;
+                bool real = oc < p.oc && ic < p.ic;
+                fn(real ? index(oc, y, x, ic) : -1);
+              }
+  };
+  SmallVector<int64_t> shape{blocks, p.kh, p.kw, groups};
+  if (p.isFloat) {
+    SmallVector<float> packed;
+    forEach(
+        [&](int64_t i) { packed.push_back(i < 0 ? 0 : p.floatWeights[i]); });
+    shape.push_back(tile);
+    return DenseElementsAttr::get(RankedTensorType::get(shape, b.getF32Type()),
+                                  ArrayRef(packed));
+  }
+  SmallVector<int8_t> packed;
+  forEach([&](int64_t i) { packed.push_back(i < 0 ? 0 : p.weights[i]); });
+  if (c.weightBits == 4) {
+    SmallVector<int8_t> nibbles;
+    for (size_t t = 0; t < packed.size(); t += tile)
+      for (int64_t j = 0; j < tile / 2; ++j)
+        nibbles.push_back(
+            int8_t((packed[t + j] & 0xF) | (packed[t + j + tile / 2] << 4)));
+    packed = std::move(nibbles);
+    tile /= 2;
+  }
+  shape.push_back(tile);
+  return DenseElementsAttr::get(RankedTensorType::get(shape, b.getI8Type()),
+                                ArrayRef(packed));
+}
+
+//===----------------------------------------------------------------------===//
+// Emission
+//===----------------------------------------------------------------------===//
+
+class KernelEmitter {
+public:
+  KernelEmitter(const Problem &p, const Config &c, OpBuilder &b,
+                OpBuilder &entry, Location loc)
+      : p(p), c(c), b(b), entry(entry), loc(loc) {}
+
+  /// Emits the kernel before `p.root`; returns the result tensor.
+  Value emit();
+
+private:
+  Value constIndex(int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  }
+  Value splat(VectorType type, Attribute value) {
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(type, value));
+  }
+  VectorType accType() const {
+    return VectorType::get({c.lanes}, p.isFloat ? Type(b.getF32Type())
+                                                : Type(b.getI32Type()));
+  }
+  Value emitScratch(Value input);
+  void emitTile(Value n, Value oh, Value ow0, int64_t pixels);
+  void emitBlocks(Value n, Value oh, Value ow0, int64_t pixels, Value c0,
+                  int64_t blocks, int64_t staticC0);
+  Value loadActs(Value n, Value y, Value x, Value k);
+  Value loadWeights(Value block, Value y, Value x, Value g);
+  Value step(Value acc, Value acts, Value weights);
+  void store(Value acc, Value n, Value oh, Value ow, Value channel,
+             int64_t staticChannel);
+
+  const Problem &p;
+  const Config &c;
+  OpBuilder &b, &entry;
+  Location loc;
+  Value src, weights, out;
+  std::optional<ChannelConstant> bias;
+  std::optional<RequantEpilogue> epilogue;
+};
+
+/// The input as the kernel reads it: padded, channels rounded up to the
+/// k-group, in the scratch element type (x ^ 0x80 for unsigned steps). The
+/// input itself when it already is that.
+Value KernelEmitter::emitScratch(Value input) {
+  int64_t icp = llvm::alignTo(p.ic, c.group);
+  int64_t hp = p.ih + p.padTop + p.padBottom;
+  int64_t wp = p.iw + p.padLeft + p.padRight;
+  bool padded = hp != p.ih || wp != p.iw || icp != p.ic;
+  Type inElement = cast<MemRefType>(input.getType()).getElementType();
+  if (!padded && !c.unsignedActs && c.act == inElement)
+    return input;
+  auto type = MemRefType::get({p.n, hp, wp, icp}, c.act);
+  Value scratch = KernelBuffers::alloc(b, loc, type);
+  if (padded) {
+    Attribute fill;
+    if (p.isFloat)
+      fill = b.getF32FloatAttr(0);
+    else if (c.unsignedActs)
+      fill = b.getIntegerAttr(c.act, (p.inputZp + 128) & 0xFF);
+    else
+      fill = b.getIntegerAttr(c.act, p.inputZp);
+    linalg::FillOp::create(
+        b, loc,
+        ValueRange{arith::ConstantOp::create(b, loc, cast<TypedAttr>(fill))},
+        ValueRange{scratch});
+  }
+  // Copy pixel by pixel, the channels in vectors of 16 and a scalar tail
+  // (the input may be any strided view with unit channel stride).
+  int64_t chunk = 16, vectorEnd = p.ic / chunk * chunk;
+  auto transform = [&](OpBuilder &b, Location loc, Value v) -> Value {
+    if (c.unsignedActs) {
+      Attribute bit = b.getIntegerAttr(c.act, 0x80);
+      Value mask =
+          isa<VectorType>(v.getType())
+              ? arith::ConstantOp::create(
+                    b, loc,
+                    DenseElementsAttr::get(cast<VectorType>(v.getType()), bit))
+              : arith::ConstantOp::create(b, loc, cast<TypedAttr>(bit));
+      return arith::XOrIOp::create(b, loc, v, mask);
+    }
+    if (c.act == inElement)
+      return v;
+    Type t = c.act;
+    if (auto vt = dyn_cast<VectorType>(v.getType()))
+      t = VectorType::get(vt.getShape(), c.act);
+    return arith::ExtSIOp::create(b, loc, t, v);
+  };
+  scf::buildLoopNest(
+      b, loc, {constIndex(0), constIndex(0), constIndex(0)},
+      {constIndex(p.n), constIndex(p.ih), constIndex(p.iw)},
+      {constIndex(1), constIndex(1), constIndex(1)},
+      [&](OpBuilder &b, Location loc, ValueRange ivs) {
+        auto idx = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(b, loc, v);
+        };
+        Value n = ivs[0];
+        Value y = arith::AddIOp::create(b, loc, ivs[1], idx(p.padTop));
+        Value x = arith::AddIOp::create(b, loc, ivs[2], idx(p.padLeft));
+        auto copy = [&](int64_t begin, int64_t end, int64_t width) {
+          if (begin >= end)
+            return;
+          scf::buildLoopNest(
+              b, loc, {idx(begin)}, {idx(end)}, {idx(width)},
+              [&](OpBuilder &b, Location loc, ValueRange ch) {
+                SmallVector<Value> from{n, ivs[1], ivs[2], ch[0]};
+                SmallVector<Value> to{n, y, x, ch[0]};
+                Value v =
+                    width == 1
+                        ? Value(memref::LoadOp::create(b, loc, input, from))
+                        : Value(vector::LoadOp::create(
+                              b, loc, VectorType::get({width}, inElement),
+                              input, from));
+                v = transform(b, loc, v);
+                if (width == 1)
+                  memref::StoreOp::create(b, loc, v, scratch, to);
+                else
+                  vector::StoreOp::create(b, loc, v, scratch, to);
+              });
+        };
+        copy(0, vectorEnd, chunk);
+        copy(vectorEnd, p.ic, 1);
+      });
+  return scratch;
+}
+
+Value KernelEmitter::emit() {
+  Value tensor = p.ops.front()->getOperand(0);
+  if (p.isMatmul)
+    tensor = tensor::ExpandShapeOp::create(
+        b, loc,
+        RankedTensorType::get({1, 1, p.iw, p.ic},
+                              getElementTypeOrSelf(tensor.getType())),
+        tensor, ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
+  Value input = KernelBuffers::read(b, loc, tensor);
+  src = emitScratch(input);
+
+  auto module = p.root->getParentOfType<ModuleOp>();
+  memref::GlobalOp global = createConstantGlobal(
+      module, "__qopt_packed_weights", packWeights(p, c, b));
+  weights = memref::GetGlobalOp::create(entry, loc, global.getType(),
+                                        global.getSymName());
+
+  if (p.isFloat) {
+    bias.emplace(entry, "__qopt_bias", p.floatBias, p.oc, c.lanes);
+  } else {
+    // Folded zero-point terms (see the file comment).
+    int64_t zp = p.inputZp + (c.unsignedActs ? 128 : 0);
+    int64_t k = p.kh * p.kw * p.ic;
+    SmallVector<int64_t> folded(p.oc);
+    for (int64_t oc = 0; oc < p.oc; ++oc) {
+      int64_t sum = 0;
+      for (int64_t i = 0; i < k; ++i)
+        sum += p.weights[oc * k + i];
+      folded[oc] = p.bias[oc] - zp * sum - p.requant->inputZp;
+    }
+    bias.emplace(entry, "__qopt_bias", b.getI32Type(), folded, p.oc, c.lanes);
+    epilogue.emplace(entry, *p.requant, p.oc, c.lanes);
+  }
+
+  Type outElement = p.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type());
+  out = KernelBuffers::alloc(
+      b, loc, MemRefType::get({p.n, p.oh, p.ow, p.oc}, outElement));
+  int64_t fullOw = p.ow / c.pixels * c.pixels;
+  scf::buildLoopNest(
+      b, loc, {constIndex(0), constIndex(0)},
+      {constIndex(p.n), constIndex(p.oh)}, {constIndex(1), constIndex(1)},
+      [&](OpBuilder &nested, Location, ValueRange ivs) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nested.getInsertionBlock(),
+                            nested.getInsertionPoint());
+        Value n = ivs[0], oh = ivs[1];
+        if (fullOw > 0)
+          scf::buildLoopNest(b, loc, {constIndex(0)}, {constIndex(fullOw)},
+                             {constIndex(c.pixels)},
+                             [&](OpBuilder &inner, Location, ValueRange ow) {
+                               OpBuilder::InsertionGuard guard(b);
+                               b.setInsertionPoint(inner.getInsertionBlock(),
+                                                   inner.getInsertionPoint());
+                               emitTile(n, oh, ow[0], c.pixels);
+                             });
+        if (fullOw < p.ow)
+          emitTile(n, oh, constIndex(fullOw), p.ow - fullOw);
+      });
+
+  Value result = KernelBuffers::result(b, loc, out);
+  auto rootType = cast<RankedTensorType>(p.root->getResult(0).getType());
+  if (rootType.getShape() ==
+      cast<RankedTensorType>(result.getType()).getShape())
+    return result;
+  // Same elements in the same order (the channels stay last): collapse to
+  // one dimension and expand to the island's result shape.
+  ReassociationIndices all(rootType.getRank());
+  std::iota(all.begin(), all.end(), 0);
+  SmallVector<ReassociationIndices> collapse{{0, 1, 2, 3}}, expand{all};
+  Value flat = tensor::CollapseShapeOp::create(b, loc, result, collapse);
+  return tensor::ExpandShapeOp::create(b, loc, rootType, flat, expand);
+}
+
+void KernelEmitter::emitTile(Value n, Value oh, Value ow0, int64_t pixels) {
+  // Channel blocks in groups of c.blocks; a partial last block only ever in
+  // the statically placed remainder group, whose store is masked.
+  int64_t fullBlocks = p.oc / c.lanes;
+  int64_t groups = fullBlocks / c.blocks;
+  int64_t done = groups * c.blocks;
+  int64_t rest = llvm::divideCeil(p.oc, c.lanes) - done;
+  if (groups > 0)
+    scf::buildLoopNest(b, loc, {constIndex(0)},
+                       {constIndex(groups * c.blocks * c.lanes)},
+                       {constIndex(c.blocks * c.lanes)},
+                       [&](OpBuilder &inner, Location, ValueRange c0) {
+                         OpBuilder::InsertionGuard guard(b);
+                         b.setInsertionPoint(inner.getInsertionBlock(),
+                                             inner.getInsertionPoint());
+                         emitBlocks(n, oh, ow0, pixels, c0[0], c.blocks, -1);
+                       });
+  if (rest > 0)
+    emitBlocks(n, oh, ow0, pixels, constIndex(done * c.lanes), rest,
+               done * c.lanes);
+}
+
+Value KernelEmitter::loadActs(Value n, Value y, Value x, Value k) {
+  Type element = c.act;
+  if (c.group == 1) {
+    Value v = memref::LoadOp::create(b, loc, src, ValueRange{n, y, x, k});
+    if (c.step == Step::MulAdd)
+      v = arith::ExtSIOp::create(b, loc, b.getI32Type(), v);
+    return vector::BroadcastOp::create(b, loc, accType(), v);
+  }
+  // g inputs of 8 or 16 bits are one 32-bit word, broadcast to every lane.
+  Value group = vector::LoadOp::create(
+      b, loc, VectorType::get({c.group}, element), src, ValueRange{n, y, x, k});
+  Value word = vector::BitCastOp::create(
+      b, loc, VectorType::get({1}, b.getI32Type()), group);
+  Value words = vector::BroadcastOp::create(
+      b, loc, VectorType::get({c.lanes}, b.getI32Type()),
+      vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0}));
+  return vector::BitCastOp::create(
+      b, loc, VectorType::get({c.lanes * c.group}, element), words);
+}
+
+Value KernelEmitter::loadWeights(Value block, Value y, Value x, Value g) {
+  int64_t tile = c.lanes * c.group;
+  Type element = p.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type());
+  Value zero = constIndex(0);
+  if (c.weightBits == 8)
+    return vector::LoadOp::create(b, loc, VectorType::get({tile}, element),
+                                  weights, ValueRange{block, y, x, g, zero});
+  // Two nibbles per byte (see packWeights): low nibbles are the first half,
+  // high nibbles the second; arithmetic shifts sign-extend them.
+  auto half = VectorType::get({tile / 2}, b.getI8Type());
+  Value bytes = vector::LoadOp::create(b, loc, half, weights,
+                                       ValueRange{block, y, x, g, zero});
+  Value four = splat(half, b.getI8IntegerAttr(4));
+  Value low = arith::ShRSIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, bytes, four), four);
+  Value high = arith::ShRSIOp::create(b, loc, bytes, four);
+  SmallVector<int64_t> concat(tile);
+  std::iota(concat.begin(), concat.end(), 0);
+  return vector::ShuffleOp::create(b, loc, low, high, concat);
+}
+
+Value KernelEmitter::step(Value acc, Value acts, Value w) {
+  auto call = [&](StringRef name, Type type, ValueRange args) -> Value {
+    return LLVM::CallIntrinsicOp::create(b, loc, type, b.getStringAttr(name),
+                                         args)
+        .getResult(0);
+  };
+  bool zmm = c.lanes == 16;
+  VectorType acc32 = accType();
+  auto i16 = VectorType::get({2 * c.lanes}, b.getI16Type());
+  switch (c.step) {
+  case Step::Vpdpbusd:
+    return call(zmm ? "llvm.x86.avx512.vpdpbusd.512"
+                    : "llvm.x86.avx512.vpdpbusd.256",
+                acc32, {acc, acts, w});
+  case Step::Maddubsw: {
+    Value pairs = call(zmm ? "llvm.x86.avx512.pmaddubs.w.512"
+                           : "llvm.x86.avx2.pmadd.ub.sw",
+                       i16, {acts, w});
+    Value ones = splat(i16, b.getI16IntegerAttr(1));
+    Value quads =
+        call(zmm ? "llvm.x86.avx512.pmaddw.d.512" : "llvm.x86.avx2.pmadd.wd",
+             acc32, {pairs, ones});
+    return arith::AddIOp::create(b, loc, acc, quads);
+  }
+  case Step::Maddwd: {
+    Value wide = arith::ExtSIOp::create(b, loc, i16, w);
+    Value pairs =
+        call(zmm ? "llvm.x86.avx512.pmaddw.d.512" : "llvm.x86.avx2.pmadd.wd",
+             acc32, {acts, wide});
+    return arith::AddIOp::create(b, loc, acc, pairs);
+  }
+  case Step::Sdot:
+    return call("llvm.aarch64.neon.sdot.v4i32.v16i8", acc32, {acc, w, acts});
+  case Step::Smmla:
+    llvm_unreachable("smmla tiles are emitted separately");
+  case Step::MulAdd: {
+    Value wide = arith::ExtSIOp::create(b, loc, acc32, w);
+    return arith::AddIOp::create(b, loc, acc,
+                                 arith::MulIOp::create(b, loc, acts, wide));
+  }
+  case Step::Fma:
+    return vector::FMAOp::create(b, loc, acts, w, acc);
+  }
+  llvm_unreachable("unknown step");
+}
+
+void KernelEmitter::emitBlocks(Value n, Value oh, Value ow0, int64_t pixels,
+                               Value c0, int64_t blocks, int64_t staticC0) {
+  SmallVector<Value> channel, blockIndex;
+  for (int64_t j = 0; j < blocks; ++j) {
+    channel.push_back(
+        arith::AddIOp::create(b, loc, c0, constIndex(j * c.lanes)));
+    blockIndex.push_back(
+        arith::DivUIOp::create(b, loc, channel.back(), constIndex(c.lanes)));
+  }
+  SmallVector<Value> init;
+  for (int64_t px = 0; px < pixels; ++px)
+    for (int64_t j = 0; j < blocks; ++j)
+      init.push_back(bias->load(b, loc, channel[j]));
+  int64_t groups = llvm::divideCeil(p.ic, c.group);
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, {constIndex(0), constIndex(0), constIndex(0)},
+      {constIndex(p.kh), constIndex(p.kw), constIndex(groups)},
+      {constIndex(1), constIndex(1), constIndex(1)}, init,
+      [&](OpBuilder &inner, Location, ValueRange ivs,
+          ValueRange accs) -> scf::ValueVector {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(inner.getInsertionBlock(),
+                            inner.getInsertionPoint());
+        Value ky = ivs[0], kx = ivs[1], g = ivs[2];
+        Value y = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, oh, constIndex(p.strideH)),
+            arith::MulIOp::create(b, loc, ky, constIndex(p.dilationH)));
+        Value k = arith::MulIOp::create(b, loc, g, constIndex(c.group));
+        SmallVector<Value> w;
+        for (int64_t j = 0; j < blocks; ++j)
+          w.push_back(loadWeights(blockIndex[j], ky, kx, g));
+        scf::ValueVector next;
+        for (int64_t px = 0; px < pixels; ++px) {
+          Value x = arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(
+                  b, loc, arith::AddIOp::create(b, loc, ow0, constIndex(px)),
+                  constIndex(p.strideW)),
+              arith::MulIOp::create(b, loc, kx, constIndex(p.dilationW)));
+          Value a = loadActs(n, y, x, k);
+          for (int64_t j = 0; j < blocks; ++j)
+            next.push_back(step(accs[px * blocks + j], a, w[j]));
+        }
+        return next;
+      });
+  for (int64_t px = 0; px < pixels; ++px)
+    for (int64_t j = 0; j < blocks; ++j)
+      store(nest.results[px * blocks + j], n, oh,
+            arith::AddIOp::create(b, loc, ow0, constIndex(px)), channel[j],
+            staticC0 < 0 ? -1 : staticC0 + j * c.lanes);
+}
+
+void KernelEmitter::store(Value acc, Value n, Value oh, Value ow, Value channel,
+                          int64_t staticChannel) {
+  Value v;
+  if (p.isFloat) {
+    v = acc;
+    if (std::isfinite(p.floatMin))
+      v = arith::MaximumFOp::create(
+          b, loc, v, splat(accType(), b.getF32FloatAttr(p.floatMin)));
+    if (std::isfinite(p.floatMax))
+      v = arith::MinimumFOp::create(
+          b, loc, v, splat(accType(), b.getF32FloatAttr(p.floatMax)));
+  } else {
+    v = epilogue->apply(b, loc, acc, channel);
+  }
+  SmallVector<Value> idx{n, oh, ow, channel};
+  int64_t valid =
+      staticChannel < 0 ? c.lanes : std::min(c.lanes, p.oc - staticChannel);
+  if (valid == c.lanes) {
+    vector::StoreOp::create(b, loc, v, out, idx);
+    return;
+  }
+  SmallVector<bool> lanes(c.lanes, false);
+  std::fill_n(lanes.begin(), valid, true);
+  Value mask = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(VectorType::get({c.lanes}, b.getI1Type()),
+                             ArrayRef(lanes)));
+  vector::MaskedStoreOp::create(b, loc, out, idx, mask, v);
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+struct LowerToKernels : public qopt::impl::LowerToKernelsBase<LowerToKernels> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    std::optional<KernelIsa> kernelIsa =
+        isa == "host" ? std::optional(hostKernelIsa()) : parseKernelIsa(isa);
+    if (!kernelIsa) {
+      func.emitError() << "qopt-lower-to-kernels: unknown isa '" << isa
+                       << "' (expected host, generic, avx2, avx512, "
+                          "avx-vnni, avx512-vnni, neon, dotprod or i8mm)";
+      return signalPassFailure();
+    }
+    std::vector<Problem> problems;
+    func.walk([&](Operation *op) {
+      std::optional<Problem> p;
+      if (auto conv = dyn_cast<tosa::Conv2DOp>(op))
+        p = matchConv(conv);
+      else if (auto matmul = dyn_cast<tosa::MatMulOp>(op))
+        p = matchMatmul(matmul);
+      if (p)
+        problems.push_back(std::move(*p));
+    });
+    if (problems.empty())
+      return;
+    OpBuilder entry = OpBuilder::atBlockBegin(&func.getBody().front());
+    for (Problem &p : problems) {
+      bool fourBit = !p.isFloat && llvm::all_of(p.weights, [](int64_t w) {
+        return w >= -8 && w <= 7;
+      });
+      OpBuilder b(p.root);
+      Config config = selectConfig(*kernelIsa, p, fourBit, b);
+      Value result =
+          KernelEmitter(p, config, b, entry, p.root->getLoc()).emit();
+      p.root->getResult(0).replaceAllUsesWith(result);
+      for (Operation *op : llvm::reverse(p.ops))
+        op->erase();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,243 @@
+"""Conv2d and matmul islands of every shape the kernels must get right, as one
+TOSA function: one flat input is sliced into each case's input, and every
+case's output is flattened into one result, so that one JIT call (or one
+compiled object) runs them all.
+
+  kernel_cases.py model OUT.mlir [--float] [--bits 4] [--batch N]
+  kernel_cases.py compare REF.npy GOT.npy [--float]
+  kernel_cases.py weight-bytes H8 H4     weight bytes of two qoptc headers
+
+Integer cases are i8 conv2d / fully connected islands (integer TOSA as
+qopt-integerize writes it: zero points, i32 bias, rescale per channel or per
+tensor with SINGLE_ROUND or DOUBLE_ROUND, clamps); float cases are f32 conv2d
+and matmul with constant weights, a bias and a clamp. --bits 4 draws weights
+within ±7. Integers must match bit for bit; floats within a relative error
+of 1e-5 of the largest output (the kernels sum in another order).
+"""
+
+import re
+import sys
+
+import numpy as np
+
+# (name, batch, H, W, IC, OC, KH, KW, stride, dilation, pad [t, b, l, r])
+CONVS = [
+    ("rgb3x3", 2, 9, 9, 3, 8, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)),
+    ("s2odd", 1, 11, 13, 16, 24, 3, 3, (2, 2), (1, 1), (1, 1, 1, 1)),
+    ("pointwise", 2, 6, 7, 8, 16, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
+    ("dilated", 1, 9, 8, 5, 7, 3, 3, (1, 1), (2, 2), (2, 2, 2, 2)),
+    ("rect", 1, 10, 7, 24, 40, 5, 3, (2, 1), (1, 1), (0, 1, 2, 0)),
+    ("wide", 1, 6, 13, 64, 72, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)),
+    ("c1", 3, 5, 5, 1, 3, 2, 2, (1, 2), (1, 1), (1, 0, 0, 1)),
+]
+# (name, M, K, N, bias)
+MATMULS = [
+    ("fc", 1, 37, 10, True),
+    ("rows", 5, 64, 20, False),
+    ("narrow", 3, 6, 130, True),
+]
+
+
+def t(shape, dtype):
+    return "tensor<" + "".join(f"{d}x" for d in shape) + dtype + ">"
+
+
+def dense(values, shape, dtype):
+    flat = np.asarray(values).ravel()
+    fmt = repr if dtype == "f32" else (lambda v: str(int(v)))
+    body = ", ".join(fmt(float(v)) if dtype == "f32" else fmt(v) for v in flat)
+    return f'"tosa.const"() {{values = dense<[{body}]> : {t([flat.size], dtype)}}} : () -> {t([flat.size], dtype)}'
+
+
+class Builder:
+    def __init__(self):
+        self.lines = []
+        self.count = 0
+
+    def op(self, text):
+        self.count += 1
+        name = f"%v{self.count}"
+        self.lines.append(f"    {name} = {text}")
+        return name
+
+    def const(self, values, shape, dtype):
+        flat = self.op(dense(values, shape, dtype))
+        return self.reshape(flat, [int(np.prod(shape))], shape, dtype)
+
+    def reshape(self, value, src, dst, dtype):
+        if list(src) == list(dst):
+            return value
+        s = self.op(f"tosa.const_shape {{values = dense<{list(dst)}> : "
+                    f"tensor<{len(dst)}xindex>}} : () -> !tosa.shape<{len(dst)}>")
+        return self.op(f"tosa.reshape {value}, {s} : ({t(src, dtype)}, "
+                       f"!tosa.shape<{len(dst)}>) -> {t(dst, dtype)}")
+
+
+def requant(g, rng, value, shape, k, per_channel, double, wstd):
+    """rescale (i32 → i8) + clamp, with multipliers that spread the output."""
+    oc = shape[-1]
+    n = oc if per_channel else 1
+    scale = 40.0 / (np.sqrt(k) * 74 * wstd) * rng.uniform(0.5, 2.0, n)
+    shift = np.clip(31 + np.floor(-np.log2(scale)).astype(int), 2, 62)
+    mult = np.clip(np.round(scale * 2.0 ** shift), 1, 2**31 - 1).astype(np.int64)
+    m = g.const(mult, [n], "i32")
+    s = g.const(shift, [n], "i8")
+    izp = g.const([0], [1], "i32")
+    ozp = g.const([int(rng.integers(-20, 20))], [1], "i8")
+    mode = "DOUBLE_ROUND" if double else "SINGLE_ROUND"
+    r = g.op(f"tosa.rescale {value}, {m}, {s}, {izp}, {ozp} {{input_unsigned = false, "
+             f"output_unsigned = false, per_channel = {'true' if per_channel else 'false'}, "
+             f"rounding_mode = {mode}, scale32 = true}} : ({t(shape, 'i32')}, "
+             f"{t([n], 'i32')}, {t([n], 'i8')}, {t([1], 'i32')}, {t([1], 'i8')}) -> {t(shape, 'i8')}")
+    lo, hi = int(rng.integers(-128, -20)), int(rng.integers(20, 128))
+    return g.op(f"tosa.clamp {r} {{max_val = {hi} : i8, min_val = {lo} : i8}} : "
+                f"({t(shape, 'i8')}) -> {t(shape, 'i8')}")
+
+
+def model(is_float, bits, batch_scale):
+    rng = np.random.default_rng(7)
+    g = Builder()
+    dtype = "f32" if is_float else "i8"
+    wmax = 7 if bits == 4 else 127
+    inputs, outputs = [], []
+
+    def weights(shape):
+        if is_float:
+            return rng.standard_normal(shape).astype(np.float32) * 0.1
+        return rng.integers(-wmax, wmax, shape, endpoint=True)
+
+    def zero(dtype_):
+        return g.const([0.0] if dtype_ == "f32" else [0], [1], dtype_)
+
+    for i, (name, n, h, w, ic, oc, kh, kw, st, dil, pad) in enumerate(CONVS):
+        n *= batch_scale
+        x = [n, h, w, ic]
+        oh = (h + pad[0] + pad[1] - dil[0] * (kh - 1) - 1) // st[0] + 1
+        ow = (w + pad[2] + pad[3] - dil[1] * (kw - 1) - 1) // st[1] + 1
+        out = [n, oh, ow, oc]
+        inputs.append(x)
+        arg = f"%in{i}"
+        wt = g.const(weights([oc, kh, kw, ic]), [oc, kh, kw, ic], dtype)
+        acc = "f32" if is_float else "i32"
+        if is_float:
+            b = g.const(rng.standard_normal(oc).astype(np.float32), [oc], "f32")
+            xzp = zero("f32")
+        else:
+            b = g.const(rng.integers(-5000, 5000, oc), [oc], "i32")
+            xzp = g.const([int(rng.integers(-128, 128))], [1], "i8")
+        wzp = zero(dtype)
+        c = g.op(f"tosa.conv2d {arg}, {wt}, {b}, {xzp}, {wzp} {{acc_type = {acc}, "
+                 f"dilation = array<i64: {dil[0]}, {dil[1]}>, pad = array<i64: {', '.join(map(str, pad))}>, "
+                 f"stride = array<i64: {st[0]}, {st[1]}>}} : ({t(x, dtype)}, {t([oc, kh, kw, ic], dtype)}, "
+                 f"{t([oc], acc)}, {t([1], dtype)}, {t([1], dtype)}) -> {t(out, acc)}")
+        if is_float:
+            c = g.op(f"tosa.clamp {c} {{max_val = 1.5 : f32, min_val = -1.0 : f32}} : "
+                     f"({t(out, 'f32')}) -> {t(out, 'f32')}")
+        else:
+            c = requant(g, rng, c, out, kh * kw * ic, per_channel=i % 2 == 0,
+                        double=i % 3 == 1, wstd=wmax / np.sqrt(3))
+        outputs.append((c, out))
+
+    for j, (name, m, k, n, bias) in enumerate(MATMULS):
+        i = len(CONVS) + j
+        x = [1, m, k]
+        inputs.append(x)
+        arg = f"%in{i}"
+        acc = "f32" if is_float else "i32"
+        wt = g.const(weights([1, k, n]), [1, k, n], dtype)
+        zp = zero("f32") if is_float else g.const([int(rng.integers(-128, 128))], [1], "i8")
+        c = g.op(f"tosa.matmul {arg}, {wt}, {zp}, {zero(dtype)} : ({t(x, dtype)}, "
+                 f"{t([1, k, n], dtype)}, {t([1], dtype)}, {t([1], dtype)}) -> {t([1, m, n], acc)}")
+        shape = [m, n]
+        c = g.reshape(c, [1, m, n], shape, acc)
+        if bias:
+            values = (rng.standard_normal(n).astype(np.float32) if is_float
+                      else rng.integers(-3000, 3000, n))
+            b = g.const(values, [1, n], acc)
+            c = g.op(f"tosa.add {c}, {b} : ({t(shape, acc)}, {t([1, n], acc)}) -> {t(shape, acc)}")
+        if is_float:
+            c = g.op(f"tosa.clamp {c} {{max_val = 3.4e38 : f32, min_val = 0.0 : f32}} : "
+                     f"({t(shape, 'f32')}) -> {t(shape, 'f32')}")
+        else:
+            c = requant(g, rng, c, shape, k, per_channel=j != 1, double=j == 2,
+                        wstd=wmax / np.sqrt(3))
+        outputs.append((c, shape))
+
+    # One flat input sliced into the cases, one flat output.
+    total = sum(int(np.prod(s)) for s in inputs)
+    body = g.lines
+    g.lines = []
+    offset = 0
+    for i, shape in enumerate(inputs):
+        size = int(np.prod(shape))
+        start = g.op(f"tosa.const_shape {{values = dense<[{offset}]> : tensor<1xindex>}} : () -> !tosa.shape<1>")
+        sz = g.op(f"tosa.const_shape {{values = dense<[{size}]> : tensor<1xindex>}} : () -> !tosa.shape<1>")
+        sl = g.op(f"tosa.slice %x, {start}, {sz} : ({t([total], dtype)}, !tosa.shape<1>, !tosa.shape<1>) -> {t([size], dtype)}")
+        r = g.reshape(sl, [size], shape, dtype)
+        body = [line.replace(f"%in{i},", f"{r},") for line in body]
+        offset += size
+    g.lines += body
+    flats = []
+    for value, shape in outputs:
+        size = int(np.prod(shape))
+        flats.append((g.reshape(value, shape, [size], dtype), size))
+    out_total = sum(s for _, s in flats)
+    cat = g.op(f"tosa.concat {', '.join(v for v, _ in flats)} {{axis = 0 : i32}} : "
+               f"({', '.join(t([s], dtype) for _, s in flats)}) -> {t([out_total], dtype)}")
+    text = [f"func.func @cases(%x: {t([total], dtype)}) -> {t([out_total], dtype)} {{"]
+    text += g.lines
+    text.append(f"    return {cat} : {t([out_total], dtype)}")
+    text.append("}")
+    return "\n".join(text) + "\n"
+
+
+def compare(ref_path, got_path, is_float):
+    ref = np.load(ref_path)
+    got = (np.load(got_path) if got_path.endswith(".npy")
+           else np.fromfile(got_path, dtype=ref.dtype))
+    if got.size != ref.size:
+        sys.exit(f"FAIL: {got.size} values, expected {ref.size}")
+    got = got.reshape(ref.shape)
+    if is_float:
+        err = np.abs(got.astype(np.float64) - ref).max() / np.abs(ref).max()
+        if not err <= 1e-5:
+            sys.exit(f"FAIL: relative error {err}")
+        print(f"{ref.size} float values within 1e-5")
+        return
+    bad = np.flatnonzero(got != ref)
+    if bad.size:
+        sys.exit(f"FAIL: {bad.size} of {ref.size} values differ, first at "
+                 f"{bad[0]}: {got.ravel()[bad[0]]} != {ref.ravel()[bad[0]]}")
+    spread = len(np.unique(ref))
+    print(f"{ref.size} values bit-exact ({spread} distinct)")
+
+
+def weight_bytes(header8, header4):
+    """The object's weight bytes of the 4-bit cases against the 8-bit ones
+    (AVX-512 VNNI layout: [OC/16][KH][KW][IC/4][16][4] bytes per op, the
+    per-channel tables of the same size in both)."""
+    def read(path):
+        text = open(path).read()
+        return int(re.search(r"#define \w+_weight_bytes (\d+)", text).group(1))
+    packed8 = sum(-(-oc // 16) * kh * kw * -(-ic // 4) * 64
+                  for _, _, _, _, ic, oc, kh, kw, *_ in CONVS)
+    packed8 += sum(-(-n // 16) * -(-k // 4) * 64 for _, _, k, n, _ in MATMULS)
+    saved = read(header8) - read(header4)
+    print(f"4-bit packed weights: {(packed8 - saved) / packed8:.2f} of 8-bit")
+
+
+def main():
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "model":
+        bits = int(args[args.index("--bits") + 1]) if "--bits" in args else 8
+        batch = int(args[args.index("--batch") + 1]) if "--batch" in args else 1
+        with open(args[0], "w") as f:
+            f.write(model("--float" in args, bits, batch))
+    elif command == "weight-bytes":
+        weight_bytes(args[0], args[1])
+    elif command == "compare":
+        compare(args[0], args[1], "--float" in args)
+
+
+if __name__ == "__main__":
+    main()
