@@ -323,7 +323,7 @@ enum class Step {
 
 struct Config {
   Step step;
-  /// Output channels per accumulator vector and inputs per step.
+  /// Output channels per epilogue vector and inputs per step.
   int64_t lanes, group;
   /// Register tile: pixels × channel blocks (of `lanes`).
   int64_t pixels, blocks;
@@ -332,6 +332,9 @@ struct Config {
   /// Element type of the scratch input and whether it holds x ^ 0x80.
   Type act;
   bool unsignedActs = false;
+  /// Output channels per packed weight tile: `lanes`, except for smmla's
+  /// 2 × 8 tiles (its 2 × 2 accumulators are shuffled into rows of 4).
+  int64_t packLanes = 0;
 };
 
 static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
@@ -371,8 +374,13 @@ static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
       }
       break;
     case KernelIsa::Dotprod:
-    case KernelIsa::I8mm:
       c.step = Step::Sdot, c.lanes = 4, c.group = 4;
+      break;
+    case KernelIsa::I8mm:
+      // Pairs of pixels × pairs of channels × 8 inputs per smmla; a block
+      // of 4 channels is two accumulators per pixel pair.
+      c.step = Step::Smmla, c.lanes = 4, c.group = 8, c.packLanes = 2;
+      budget = 16;
       break;
     case KernelIsa::Neon:
     case KernelIsa::Generic:
@@ -380,8 +388,10 @@ static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
       break;
     }
   }
+  if (!c.packLanes)
+    c.packLanes = c.lanes;
   int64_t blocks = llvm::divideCeil(p.oc, c.lanes);
-  c.blocks = std::min<int64_t>(4, blocks);
+  c.blocks = std::min<int64_t>(c.step == Step::Smmla ? 2 : 4, blocks);
   c.pixels = std::clamp<int64_t>(budget / c.blocks, 1, 8);
   c.pixels = std::min(c.pixels, p.ow);
   return c;
@@ -397,9 +407,11 @@ static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
 /// widening is two shifts and one concatenation.
 static DenseElementsAttr packWeights(const Problem &p, const Config &c,
                                      OpBuilder &b) {
-  int64_t blocks = llvm::divideCeil(p.oc, c.lanes);
+  // Channels padded to whole epilogue vectors (smmla reads two tiles per).
+  int64_t lanes = c.packLanes;
+  int64_t blocks = llvm::alignTo(p.oc, c.lanes) / lanes;
   int64_t groups = llvm::divideCeil(p.ic, c.group);
-  int64_t tile = c.lanes * c.group;
+  int64_t tile = lanes * c.group;
   auto index = [&](int64_t oc, int64_t y, int64_t x, int64_t ic) {
     return ((oc * p.kh + y) * p.kw + x) * p.ic + ic;
   };
@@ -408,9 +420,9 @@ static DenseElementsAttr packWeights(const Problem &p, const Config &c,
       for (int64_t y = 0; y < p.kh; ++y)
         for (int64_t x = 0; x < p.kw; ++x)
           for (int64_t g = 0; g < groups; ++g)
-            for (int64_t l = 0; l < c.lanes; ++l)
+            for (int64_t l = 0; l < lanes; ++l)
               for (int64_t k = 0; k < c.group; ++k) {
-                int64_t oc = blk * c.lanes + l, ic = g * c.group + k;
+                int64_t oc = blk * lanes + l, ic = g * c.group + k;
                 bool real = oc < p.oc && ic < p.ic;
                 fn(real ? index(oc, y, x, ic) : -1);
               }
@@ -469,6 +481,10 @@ private:
   void emitTile(Value n, Value oh, Value ow0, int64_t pixels);
   void emitBlocks(Value n, Value oh, Value ow0, int64_t pixels, Value c0,
                   int64_t blocks, int64_t staticC0);
+  void emitSmmlaBlocks(Value n, Value oh, Value ow0, int64_t pixels, Value c0,
+                       int64_t blocks, int64_t staticC0);
+  Value inputRow(Value oh, Value ky);
+  Value inputColumn(Value ow0, int64_t px, Value kx);
   Value loadActs(Value n, Value y, Value x, Value k);
   Value loadWeights(Value block, Value y, Value x, Value g);
   Value step(Value acc, Value acts, Value weights);
@@ -685,7 +701,7 @@ Value KernelEmitter::loadActs(Value n, Value y, Value x, Value k) {
 }
 
 Value KernelEmitter::loadWeights(Value block, Value y, Value x, Value g) {
-  int64_t tile = c.lanes * c.group;
+  int64_t tile = c.packLanes * c.group;
   Type element = p.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type());
   Value zero = constIndex(0);
   if (c.weightBits == 8)
@@ -739,7 +755,7 @@ Value KernelEmitter::step(Value acc, Value acts, Value w) {
   case Step::Sdot:
     return call("llvm.aarch64.neon.sdot.v4i32.v16i8", acc32, {acc, w, acts});
   case Step::Smmla:
-    llvm_unreachable("smmla tiles are emitted separately");
+    return call("llvm.aarch64.neon.smmla.v4i32.v16i8", acc32, {acc, acts, w});
   case Step::MulAdd: {
     Value wide = arith::ExtSIOp::create(b, loc, acc32, w);
     return arith::AddIOp::create(b, loc, acc,
@@ -751,8 +767,99 @@ Value KernelEmitter::step(Value acc, Value acts, Value w) {
   llvm_unreachable("unknown step");
 }
 
+Value KernelEmitter::inputRow(Value oh, Value ky) {
+  return arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, oh, constIndex(p.strideH)),
+      arith::MulIOp::create(b, loc, ky, constIndex(p.dilationH)));
+}
+
+Value KernelEmitter::inputColumn(Value ow0, int64_t px, Value kx) {
+  return arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc,
+                            arith::AddIOp::create(b, loc, ow0, constIndex(px)),
+                            constIndex(p.strideW)),
+      arith::MulIOp::create(b, loc, kx, constIndex(p.dilationW)));
+}
+
+/// smmla multiplies a 2 × 8 block of inputs (two pixels) by a 2 × 8 block of
+/// weights (two channels) into [p0c0, p0c1, p1c0, p1c1]. A block of 4
+/// channels is two such accumulators per pixel pair, shuffled into one row
+/// of 4 channels per pixel for the epilogue. An odd last pixel is paired
+/// with itself and its copy dropped.
+void KernelEmitter::emitSmmlaBlocks(Value n, Value oh, Value ow0,
+                                    int64_t pixels, Value c0, int64_t blocks,
+                                    int64_t staticC0) {
+  int64_t pairs = llvm::divideCeil(pixels, 2);
+  SmallVector<Value> channel, tile;
+  SmallVector<Value> init;
+  for (int64_t j = 0; j < blocks; ++j) {
+    channel.push_back(
+        arith::AddIOp::create(b, loc, c0, constIndex(j * c.lanes)));
+    Value pair = arith::DivUIOp::create(b, loc, channel.back(), constIndex(2));
+    tile.push_back(pair);
+    tile.push_back(arith::AddIOp::create(b, loc, pair, constIndex(1)));
+  }
+  for (int64_t pr = 0; pr < pairs; ++pr)
+    for (int64_t j = 0; j < blocks; ++j) {
+      Value row = bias->load(b, loc, channel[j]);
+      for (int64_t h = 0; h < 2; ++h)
+        init.push_back(vector::ShuffleOp::create(
+            b, loc, row, row,
+            ArrayRef<int64_t>{2 * h, 2 * h + 1, 2 * h, 2 * h + 1}));
+    }
+  int64_t groups = llvm::divideCeil(p.ic, c.group);
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, {constIndex(0), constIndex(0), constIndex(0)},
+      {constIndex(p.kh), constIndex(p.kw), constIndex(groups)},
+      {constIndex(1), constIndex(1), constIndex(1)}, init,
+      [&](OpBuilder &inner, Location, ValueRange ivs,
+          ValueRange accs) -> scf::ValueVector {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(inner.getInsertionBlock(),
+                            inner.getInsertionPoint());
+        Value ky = ivs[0], kx = ivs[1], g = ivs[2];
+        Value y = inputRow(oh, ky);
+        Value k = arith::MulIOp::create(b, loc, g, constIndex(c.group));
+        SmallVector<Value> w;
+        for (Value t : tile)
+          w.push_back(loadWeights(t, ky, kx, g));
+        scf::ValueVector next;
+        for (int64_t pr = 0; pr < pairs; ++pr) {
+          auto load = [&](int64_t px) -> Value {
+            return vector::LoadOp::create(
+                b, loc, VectorType::get({8}, b.getI8Type()), src,
+                ValueRange{n, y, inputColumn(ow0, px, kx), k});
+          };
+          SmallVector<int64_t> concat(16);
+          std::iota(concat.begin(), concat.end(), 0);
+          Value a = vector::ShuffleOp::create(
+              b, loc, load(2 * pr), load(std::min(2 * pr + 1, pixels - 1)),
+              concat);
+          for (int64_t t = 0; t < 2 * blocks; ++t)
+            next.push_back(step(accs[pr * 2 * blocks + t], a, w[t]));
+        }
+        return next;
+      });
+  for (int64_t pr = 0; pr < pairs; ++pr)
+    for (int64_t j = 0; j < blocks; ++j) {
+      Value lo = nest.results[(pr * blocks + j) * 2];
+      Value hi = nest.results[(pr * blocks + j) * 2 + 1];
+      for (int64_t h = 0; h < 2 && 2 * pr + h < pixels; ++h) {
+        Value row = vector::ShuffleOp::create(
+            b, loc, lo, hi,
+            ArrayRef<int64_t>{2 * h, 2 * h + 1, 2 * h + 4, 2 * h + 5});
+        store(row, n, oh,
+              arith::AddIOp::create(b, loc, ow0, constIndex(2 * pr + h)),
+              channel[j], staticC0 < 0 ? -1 : staticC0 + j * c.lanes);
+      }
+    }
+}
+
 void KernelEmitter::emitBlocks(Value n, Value oh, Value ow0, int64_t pixels,
                                Value c0, int64_t blocks, int64_t staticC0) {
+  if (c.step == Step::Smmla)
+    return emitSmmlaBlocks(n, oh, ow0, pixels, c0, blocks, staticC0);
   SmallVector<Value> channel, blockIndex;
   for (int64_t j = 0; j < blocks; ++j) {
     channel.push_back(
@@ -775,22 +882,14 @@ void KernelEmitter::emitBlocks(Value n, Value oh, Value ow0, int64_t pixels,
         b.setInsertionPoint(inner.getInsertionBlock(),
                             inner.getInsertionPoint());
         Value ky = ivs[0], kx = ivs[1], g = ivs[2];
-        Value y = arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, oh, constIndex(p.strideH)),
-            arith::MulIOp::create(b, loc, ky, constIndex(p.dilationH)));
+        Value y = inputRow(oh, ky);
         Value k = arith::MulIOp::create(b, loc, g, constIndex(c.group));
         SmallVector<Value> w;
         for (int64_t j = 0; j < blocks; ++j)
           w.push_back(loadWeights(blockIndex[j], ky, kx, g));
         scf::ValueVector next;
         for (int64_t px = 0; px < pixels; ++px) {
-          Value x = arith::AddIOp::create(
-              b, loc,
-              arith::MulIOp::create(
-                  b, loc, arith::AddIOp::create(b, loc, ow0, constIndex(px)),
-                  constIndex(p.strideW)),
-              arith::MulIOp::create(b, loc, kx, constIndex(p.dilationW)));
-          Value a = loadActs(n, y, x, k);
+          Value a = loadActs(n, y, inputColumn(ow0, px, kx), k);
           for (int64_t j = 0; j < blocks; ++j)
             next.push_back(step(accs[px * blocks + j], a, w[j]));
         }

@@ -2,6 +2,7 @@
 // RUN: qopt-mlir %s --split-input-file --qopt-lower-to-kernels=isa=avx2 | FileCheck %s --check-prefix=AVX2
 // RUN: qopt-mlir %s --split-input-file --qopt-lower-to-kernels=isa=dotprod | FileCheck %s --check-prefix=SDOT
 // RUN: qopt-mlir %s --split-input-file --qopt-lower-to-kernels=isa=generic | FileCheck %s --check-prefix=GENERIC
+// RUN: qopt-mlir %s --split-input-file --qopt-lower-to-kernels=isa=i8mm | FileCheck %s --check-prefix=SMMLA
 
 // 8-bit weights, per-tensor DOUBLE_ROUND rescale and a clamp. On VNNI the
 // input is made unsigned and padded with zp + 128 = 125, the weights are
@@ -34,6 +35,13 @@
 // SDOT-LABEL: func.func @conv
 // SDOT: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"
 // GENERIC-LABEL: func.func @conv
+// smmla: inputs in groups of 8 (channels padded to 8), weights packed
+// [OC/2][KH][KW][IC/8][2][8], accumulators shuffled into rows of 4 channels.
+// SMMLA: memref.global "private" constant @__qopt_packed_weights : memref<2x1x1x1x16xi8> = dense<{{\[\[\[\[\[}}1, -2, 100, 0, 0, 0, 0, 0, 4, 5, -6, 0,
+// SMMLA-LABEL: func.func @conv
+// SMMLA: memref.alloc() {{.*}} : memref<1x6x6x8xi8>
+// SMMLA: llvm.call_intrinsic "llvm.aarch64.neon.smmla.v4i32.v16i8"
+// SMMLA: vector.shuffle {{.*}} [0, 1, 4, 5] : vector<4xi32>, vector<4xi32>
 // GENERIC: arith.muli {{.*}} : vector<4xi32>
 func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
   %w = "tosa.const"() {values = dense<[[[[1, -2, 100]]], [[[4, 5, -6]]]]> : tensor<2x1x1x3xi8>} : () -> tensor<2x1x1x3xi8>
