@@ -153,7 +153,7 @@ Value ChannelConstant::load(OpBuilder &b, Location loc, Value channel) const {
 // Requantization
 //===----------------------------------------------------------------------===//
 
-static std::optional<SmallVector<int64_t>> intConstant(Value value) {
+std::optional<SmallVector<int64_t>> intConstantValues(Value value) {
   DenseIntElementsAttr attr;
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
@@ -175,10 +175,10 @@ std::optional<Requant> Requant::match(tosa::RescaleOp rescale,
   if (mode != tosa::RoundingMode::SINGLE_ROUND &&
       mode != tosa::RoundingMode::DOUBLE_ROUND)
     return std::nullopt;
-  auto multiplier = intConstant(rescale.getMultiplier());
-  auto shift = intConstant(rescale.getShift());
-  auto inputZp = intConstant(rescale.getInputZp());
-  auto outputZp = intConstant(rescale.getOutputZp());
+  auto multiplier = intConstantValues(rescale.getMultiplier());
+  auto shift = intConstantValues(rescale.getShift());
+  auto inputZp = intConstantValues(rescale.getInputZp());
+  auto outputZp = intConstantValues(rescale.getOutputZp());
   if (!multiplier || !shift || !inputZp || !outputZp || inputZp->size() != 1 ||
       outputZp->size() != 1 || multiplier->size() != shift->size())
     return std::nullopt;

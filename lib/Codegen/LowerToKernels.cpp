@@ -75,16 +75,6 @@ struct Problem {
   SmallVector<Operation *> ops;
 };
 
-static std::optional<SmallVector<int64_t>> intValues(Value value) {
-  DenseIntElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return std::nullopt;
-  SmallVector<int64_t> values;
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(v.getSExtValue());
-  return values;
-}
-
 static std::optional<SmallVector<float>> floatValues(Value value) {
   DenseFPElementsAttr attr;
   if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
@@ -152,7 +142,7 @@ static bool matchZeroPoints(Problem &p, Value inputZp, Value weightZp) {
     return in && w && in->size() == 1 && w->size() == 1 && in->front() == 0 &&
            w->front() == 0;
   }
-  auto in = intValues(inputZp), w = intValues(weightZp);
+  auto in = intConstantValues(inputZp), w = intConstantValues(weightZp);
   if (!in || !w || in->size() != 1 || w->size() != 1 || w->front() != 0)
     return false;
   p.inputZp = in->front();
@@ -197,7 +187,8 @@ static std::optional<Problem> matchConv(tosa::Conv2DOp conv) {
     for (int64_t c = 0; c < p.oc; ++c)
       p.floatBias[c] = (*b)[b->size() == 1 ? 0 : c];
   } else {
-    auto w = intValues(conv.getWeight()), b = intValues(conv.getBias());
+    auto w = intConstantValues(conv.getWeight()),
+         b = intConstantValues(conv.getBias());
     if (!w || !b || (b->size() != 1 && int64_t(b->size()) != p.oc))
       return std::nullopt;
     p.weights = std::move(*w);
@@ -259,7 +250,7 @@ static std::optional<Problem> matchMatmul(tosa::MatMulOp matmul) {
     transpose(p.floatWeights, *w);
     p.floatBias.assign(p.oc, 0);
   } else {
-    auto w = intValues(matmul.getB());
+    auto w = intConstantValues(matmul.getB());
     if (!w)
       return std::nullopt;
     transpose(p.weights, *w);
@@ -288,7 +279,7 @@ static std::optional<Problem> matchMatmul(tosa::MatMulOp matmul) {
         folded = true;
       }
     } else if (perColumn) {
-      if (auto b = intValues(other)) {
+      if (auto b = intConstantValues(other)) {
         for (int64_t c = 0; c < p.oc; ++c)
           p.bias[c] = (*b)[column(c)];
         folded = true;
@@ -484,6 +475,14 @@ private:
   void emitSmmlaBlocks(Value n, Value oh, Value ow0, int64_t pixels, Value c0,
                        int64_t blocks, int64_t staticC0);
   Value inputRow(Value oh, Value ky);
+  /// The loops over kh, kw and the input groups, carrying `init`; `body`
+  /// gets the loop indices, the input row and first channel, and the
+  /// accumulators, and returns their next values.
+  SmallVector<Value>
+  reduce(Value oh, ValueRange init,
+         function_ref<SmallVector<Value>(Value ky, Value kx, Value g, Value y,
+                                         Value k, ValueRange accs)>
+             body);
   Value inputColumn(Value ow0, int64_t px, Value kx);
   Value loadActs(Value n, Value y, Value x, Value k);
   Value loadWeights(Value block, Value y, Value x, Value g);
@@ -767,6 +766,28 @@ Value KernelEmitter::step(Value acc, Value acts, Value w) {
   llvm_unreachable("unknown step");
 }
 
+SmallVector<Value>
+KernelEmitter::reduce(Value oh, ValueRange init,
+                      function_ref<SmallVector<Value>(Value, Value, Value,
+                                                      Value, Value, ValueRange)>
+                          body) {
+  int64_t groups = llvm::divideCeil(p.ic, c.group);
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, {constIndex(0), constIndex(0), constIndex(0)},
+      {constIndex(p.kh), constIndex(p.kw), constIndex(groups)},
+      {constIndex(1), constIndex(1), constIndex(1)}, init,
+      [&](OpBuilder &inner, Location, ValueRange ivs,
+          ValueRange accs) -> scf::ValueVector {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(inner.getInsertionBlock(),
+                            inner.getInsertionPoint());
+        Value y = inputRow(oh, ivs[0]);
+        Value k = arith::MulIOp::create(b, loc, ivs[2], constIndex(c.group));
+        return body(ivs[0], ivs[1], ivs[2], y, k, accs);
+      });
+  return nest.results;
+}
+
 Value KernelEmitter::inputRow(Value oh, Value ky) {
   return arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, oh, constIndex(p.strideH)),
@@ -808,43 +829,34 @@ void KernelEmitter::emitSmmlaBlocks(Value n, Value oh, Value ow0,
             b, loc, row, row,
             ArrayRef<int64_t>{2 * h, 2 * h + 1, 2 * h, 2 * h + 1}));
     }
-  int64_t groups = llvm::divideCeil(p.ic, c.group);
-  scf::LoopNest nest = scf::buildLoopNest(
-      b, loc, {constIndex(0), constIndex(0), constIndex(0)},
-      {constIndex(p.kh), constIndex(p.kw), constIndex(groups)},
-      {constIndex(1), constIndex(1), constIndex(1)}, init,
-      [&](OpBuilder &inner, Location, ValueRange ivs,
-          ValueRange accs) -> scf::ValueVector {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(inner.getInsertionBlock(),
-                            inner.getInsertionPoint());
-        Value ky = ivs[0], kx = ivs[1], g = ivs[2];
-        Value y = inputRow(oh, ky);
-        Value k = arith::MulIOp::create(b, loc, g, constIndex(c.group));
-        SmallVector<Value> w;
-        for (Value t : tile)
-          w.push_back(loadWeights(t, ky, kx, g));
-        scf::ValueVector next;
-        for (int64_t pr = 0; pr < pairs; ++pr) {
-          auto load = [&](int64_t px) -> Value {
-            return vector::LoadOp::create(
-                b, loc, VectorType::get({8}, b.getI8Type()), src,
-                ValueRange{n, y, inputColumn(ow0, px, kx), k});
-          };
-          SmallVector<int64_t> concat(16);
-          std::iota(concat.begin(), concat.end(), 0);
-          Value a = vector::ShuffleOp::create(
-              b, loc, load(2 * pr), load(std::min(2 * pr + 1, pixels - 1)),
-              concat);
-          for (int64_t t = 0; t < 2 * blocks; ++t)
-            next.push_back(step(accs[pr * 2 * blocks + t], a, w[t]));
-        }
-        return next;
-      });
+  SmallVector<Value> results =
+      reduce(oh, init,
+             [&](Value ky, Value kx, Value g, Value y, Value k,
+                 ValueRange accs) -> SmallVector<Value> {
+               SmallVector<Value> w;
+               for (Value t : tile)
+                 w.push_back(loadWeights(t, ky, kx, g));
+               SmallVector<Value> next;
+               for (int64_t pr = 0; pr < pairs; ++pr) {
+                 auto load = [&](int64_t px) -> Value {
+                   return vector::LoadOp::create(
+                       b, loc, VectorType::get({8}, b.getI8Type()), src,
+                       ValueRange{n, y, inputColumn(ow0, px, kx), k});
+                 };
+                 SmallVector<int64_t> concat(16);
+                 std::iota(concat.begin(), concat.end(), 0);
+                 Value a = vector::ShuffleOp::create(
+                     b, loc, load(2 * pr),
+                     load(std::min(2 * pr + 1, pixels - 1)), concat);
+                 for (int64_t t = 0; t < 2 * blocks; ++t)
+                   next.push_back(step(accs[pr * 2 * blocks + t], a, w[t]));
+               }
+               return next;
+             });
   for (int64_t pr = 0; pr < pairs; ++pr)
     for (int64_t j = 0; j < blocks; ++j) {
-      Value lo = nest.results[(pr * blocks + j) * 2];
-      Value hi = nest.results[(pr * blocks + j) * 2 + 1];
+      Value lo = results[(pr * blocks + j) * 2];
+      Value hi = results[(pr * blocks + j) * 2 + 1];
       for (int64_t h = 0; h < 2 && 2 * pr + h < pixels; ++h) {
         Value row = vector::ShuffleOp::create(
             b, loc, lo, hi,
@@ -871,33 +883,24 @@ void KernelEmitter::emitBlocks(Value n, Value oh, Value ow0, int64_t pixels,
   for (int64_t px = 0; px < pixels; ++px)
     for (int64_t j = 0; j < blocks; ++j)
       init.push_back(bias->load(b, loc, channel[j]));
-  int64_t groups = llvm::divideCeil(p.ic, c.group);
-  scf::LoopNest nest = scf::buildLoopNest(
-      b, loc, {constIndex(0), constIndex(0), constIndex(0)},
-      {constIndex(p.kh), constIndex(p.kw), constIndex(groups)},
-      {constIndex(1), constIndex(1), constIndex(1)}, init,
-      [&](OpBuilder &inner, Location, ValueRange ivs,
-          ValueRange accs) -> scf::ValueVector {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(inner.getInsertionBlock(),
-                            inner.getInsertionPoint());
-        Value ky = ivs[0], kx = ivs[1], g = ivs[2];
-        Value y = inputRow(oh, ky);
-        Value k = arith::MulIOp::create(b, loc, g, constIndex(c.group));
-        SmallVector<Value> w;
-        for (int64_t j = 0; j < blocks; ++j)
-          w.push_back(loadWeights(blockIndex[j], ky, kx, g));
-        scf::ValueVector next;
-        for (int64_t px = 0; px < pixels; ++px) {
-          Value a = loadActs(n, y, inputColumn(ow0, px, kx), k);
-          for (int64_t j = 0; j < blocks; ++j)
-            next.push_back(step(accs[px * blocks + j], a, w[j]));
-        }
-        return next;
-      });
+  SmallVector<Value> results =
+      reduce(oh, init,
+             [&](Value ky, Value kx, Value g, Value y, Value k,
+                 ValueRange accs) -> SmallVector<Value> {
+               SmallVector<Value> w;
+               for (int64_t j = 0; j < blocks; ++j)
+                 w.push_back(loadWeights(blockIndex[j], ky, kx, g));
+               SmallVector<Value> next;
+               for (int64_t px = 0; px < pixels; ++px) {
+                 Value a = loadActs(n, y, inputColumn(ow0, px, kx), k);
+                 for (int64_t j = 0; j < blocks; ++j)
+                   next.push_back(step(accs[px * blocks + j], a, w[j]));
+               }
+               return next;
+             });
   for (int64_t px = 0; px < pixels; ++px)
     for (int64_t j = 0; j < blocks; ++j)
-      store(nest.results[px * blocks + j], n, oh,
+      store(results[px * blocks + j], n, oh,
             arith::AddIOp::create(b, loc, ow0, constIndex(px)), channel[j],
             staticC0 < 0 ? -1 : staticC0 + j * c.lanes);
 }

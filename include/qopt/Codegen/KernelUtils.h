@@ -24,6 +24,10 @@ namespace qopt {
 /// any other.
 void registerKernelInterfaces(mlir::DialectRegistry &registry);
 
+/// The values of an integer constant (a `tosa.const` or any constant-like
+/// op), sign-extended; none when `value` is not one.
+std::optional<llvm::SmallVector<int64_t>> intConstantValues(mlir::Value value);
+
 /// Whether `name` is an LLVM intrinsic the kernels call (pure arithmetic).
 bool isKernelIntrinsic(llvm::StringRef name);
 
