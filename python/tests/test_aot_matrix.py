@@ -3,8 +3,9 @@ block, the repo's MNIST CNN and PaddleOCR's text-direction classifier,
 quantized with 8- and 4-bit weights from a few calibration samples and
 compiled from ONNX for host, x86-64-avx2 and aarch64-dotprod. Each object,
 run from C on a float input (AArch64 under qemu), equals the integer
-reference bit for bit: qopt-run on the integer model that the tools make
-from the same statistics. Objects for an instruction set this machine lacks
+reference bit for bit: `qopt-run --reference` (the plain upstream lowering,
+not the generated kernels) on the integer model that the tools make from the
+same statistics. Objects for an instruction set this machine lacks
 are skipped with a message."""
 
 import os
@@ -61,7 +62,8 @@ def model(request, tmp_path_factory):
 
 @pytest.fixture(scope="module", params=[8, 4])
 def reference(request, model):
-    """qopt-run's output of the integer model with these weight bits."""
+    """qopt-run --reference's output of the integer model with these weight
+    bits."""
     bits = request.param
     integer = os.path.join(model["dir"], f"w{bits}.mlir")
     compiler.run_tool(
@@ -70,7 +72,7 @@ def reference(request, model):
         "-o", integer)
     out = os.path.join(model["dir"], f"ref{bits}")
     os.makedirs(out, exist_ok=True)
-    compiler.run_tool("qopt-run", integer, "--input",
+    compiler.run_tool("qopt-run", integer, "--reference", "--input",
                       os.path.join(model["dir"], "x.npy"), "--output-dir", out)
     return bits, np.load(os.path.join(out, "result0.npy"))
 
