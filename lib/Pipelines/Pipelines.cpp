@@ -63,14 +63,21 @@ void buildTosaToLinalgPipeline(OpPassManager &pm,
     // Constant weights the kernels pack must be constants by then.
     fpm.addPass(createCanonicalizerPass());
     fpm.addPass(createLowerToKernels(LowerToKernelsOptions{options.isa}));
+    fpm.addPass(createLowerDepthwise());
   }
   addPipeline(pm, "func.func(tosa-to-linalg-named, tosa-to-linalg, "
                   "tosa-to-arith{use-32-bit include-apply-rescale=true}, "
                   "tosa-to-tensor, canonicalize, linalg-fuse-elementwise-ops)");
+  if (options.reference)
+    return;
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(createVectorizeElementwise());
+  fpm.addPass(createCanonicalizerPass());
 }
 
 void buildBuffersToLLVMPipeline(OpPassManager &pm) {
   addPipeline(pm, "func.func(convert-linalg-to-loops),"
+                  "convert-vector-to-scf, convert-vector-to-llvm,"
                   "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
                   "convert-math-to-llvm, convert-math-to-libm,"
                   "convert-to-llvm, reconcile-unrealized-casts");

@@ -92,17 +92,21 @@ class Graph:
             f"{{acc_type = f32, dilation = array<i64: 1, 1>, pad = "
             f"array<i64: {pad}>, stride = array<i64: {stride}, {stride}>}}")
 
-    def depthwise(self, x, k=3):
+    def depthwise(self, x, k=3, stride=1):
         n, h, w, c = self.shapes[x]
         wt = self.const(self.weights([k, k, c, 1], k * k))
         b = self.const((self.rng.standard_normal([c]) * 0.1)
                        .astype(np.float32))
+        # "Same" padding, less at the bottom/right where the stride skips it.
         p = k // 2
+        ph, pw = (p - (h - 1 + 2 * p - (k - 1)) % stride,
+                  p - (w - 1 + 2 * p - (k - 1)) % stride)
         return self._op(
             "tosa.depthwise_conv2d", [x, wt, b, self.zero(), self.zero()],
-            [n, h, w, c],
+            [n, (h - 1) // stride + 1, (w - 1) // stride + 1, c],
             f"{{acc_type = f32, dilation = array<i64: 1, 1>, pad = "
-            f"array<i64: {p}, {p}, {p}, {p}>, stride = array<i64: 1, 1>}}")
+            f"array<i64: {p}, {ph}, {p}, {pw}>, stride = array<i64: {stride}, "
+            f"{stride}>}}")
 
     def clamp(self, x, lo, hi):
         return self._op("tosa.clamp", [x], self.shapes[x],

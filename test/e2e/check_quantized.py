@@ -10,7 +10,11 @@ integer versions on the same fresh random inputs with qopt-run, and checks:
   within `--max-lsb` LSB (the fixed-point rescale rounds half up where the
   simulation rounds half to even, and the table/transcendental evaluation
   can differ on values within rounding error of a half-way point);
-- the integer outputs reach `--min-sqnr` dB against float.
+- the integer outputs reach `--min-sqnr` dB against float;
+- qopt's kernels give the integer graph's outputs (dequantized or not)
+  bit for bit, and the float graph's to within `--max-float-error` of the
+  largest output magnitude, against the plain upstream lowering
+  (`qopt-run --reference`).
 
 Tools come from the build directory ($QOPT_BUILD_DIR, set by lit).
 """
@@ -41,6 +45,8 @@ def main():
     parser.add_argument("--calibration-batches", type=int, default=32)
     parser.add_argument("--max-lsb", type=int, default=1)
     parser.add_argument("--min-sqnr", type=float, default=30.0)
+    parser.add_argument("--max-float-error", type=float, default=1e-5,
+                        help="relative to the largest output magnitude")
     args = parser.parse_args()
 
     os.makedirs(args.work, exist_ok=True)
@@ -75,6 +81,26 @@ def main():
         outputs[name] = out if isinstance(out, tuple) else (out,)
 
     failed = False
+    for name, m in [("float", model), ("int", integer)]:
+        m.reference = True
+        ref = m(x)
+        m.reference = False
+        for i, (out, r) in enumerate(zip(outputs[name],
+                                         ref if isinstance(ref, tuple)
+                                         else (ref,))):
+            if name == "int":
+                exact = np.array_equal(out, r)
+                print(f"{args.graph} result {i}: int kernels vs reference "
+                      f"lowering: {'bit-exact' if exact else 'FAIL: differ'}")
+                failed |= not exact
+            else:
+                error = float(np.max(np.abs(out - r)) /
+                              max(float(np.max(np.abs(r))), 1e-30))
+                if error > args.max_float_error:
+                    failed = True
+                    print(f"{args.graph} result {i}: {name} kernels vs "
+                          f"reference lowering: FAIL: max error {error:.2e} "
+                          f"of the largest magnitude")
     for i, (_, _, quant) in enumerate(integer.signature()[1]):
         ref, out_sim, out = (outputs[v][i] for v in ("float", "sim", "int"))
         sqnr = sqnr_db(ref, out)

@@ -19,6 +19,7 @@ def depthwise_relu6(g):
     x = g.arg([N, 8, 8, 8])
     y = g.relu6(g.conv(x, 16, k=1))
     y = g.relu6(g.depthwise(y))
+    y = g.relu6(g.depthwise(y, k=5, stride=2))
     return [g.conv(y, 8, k=1)]
 
 

@@ -62,4 +62,75 @@ def LowerToKernels : Pass<"qopt-lower-to-kernels", "mlir::func::FuncOp"> {
   ];
 }
 
+def VectorizeElementwise : Pass<"qopt-vectorize-elementwise",
+                                "mlir::func::FuncOp"> {
+  let summary = "Vectorize elementwise linalg.generic ops on tensors";
+  let description = [{
+    Vectorizes every statically shaped `linalg.generic` whose loops are all
+    parallel: the elementwise chains that `linalg-fuse-elementwise-ops`
+    leaves after TOSA → linalg (rescales with their fixed-point
+    `apply_scale` arithmetic, integer add/mul with input rescales, clamps,
+    casts, `tosa.table` lookups, float quantize/dequantize).
+
+    Each op is first simplified so that its innermost loop is as long as
+    possible: unit dimensions are dropped and the longest run of
+    innermost loops that every operand indexes contiguously is collapsed
+    into one (a per-channel rescale keeps its channel loop, an op on
+    identically shaped operands becomes one flat loop). The innermost loop
+    is then tiled by the largest divisor of its trip count up to `lanes`,
+    every other loop by 1, and the tile is vectorized with
+    `linalg::vectorize`: one 1-D vector per iteration, table lookups as
+    `vector.gather`. The same scalar operations run on vectors, so results
+    are bit-identical to the scalar lowering.
+
+    Ops with reductions, dynamic shapes or bodies `linalg::vectorize`
+    cannot handle are left as they are.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "Maximum number of elements per vector">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def LowerDepthwise : Pass<"qopt-lower-depthwise", "mlir::func::FuncOp"> {
+  let summary = "Vectorized kernels for tosa.depthwise_conv2d";
+  let description = [{
+    Rewrites `tosa.depthwise_conv2d` with channel multiplier 1, no
+    dilation, static shapes and constant weights and bias, on int8 (i32
+    accumulator) or f32, into a loop nest on tensors: over output rows, then
+    blocks of `pixels` output pixels of a row, then blocks of `lanes`
+    channels. A block keeps one vector accumulator per pixel, starts from
+    the bias and adds every tap of the (unrolled) kernel window: the
+    channel vector of the input pixel times the channel vector of the tap's
+    weights. Any stride and padding are handled; padding is materialized
+    once with `tensor.pad`. Block sizes are the largest divisors of the
+    channel count and the output width up to `lanes` and `pixels`
+    (preferring powers of two).
+
+    Integer: the input zero point is folded into the bias at compile time
+    (`b − z_x·Σ (w − z_w)` per channel; padding holds `z_x`), so the inner
+    loop is a widening multiply-add of raw int8 inputs and int8 weights
+    (minus the weight zero point, in registers, when it is not 0). i32
+    arithmetic wraps as in the reference lowering: results are bit-exact.
+
+    Float: products are accumulated with fused multiply-adds, bias first,
+    so results differ from the reference lowering by rounding only.
+
+    Other depthwise convolutions are left to the upstream lowering.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "Maximum number of channels per vector">,
+    Option<"pixels", "pixels", "int64_t", /*default=*/"8",
+           "Maximum number of output pixels per block">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 #endif // QOPT_CODEGEN_PASSES

@@ -55,7 +55,8 @@ struct QuantizePipelineOptions
 /// How conv2d and matmul are compiled: by the generated kernels of
 /// qopt-lower-to-kernels for `isa` ("host": this machine's), or, with
 /// `reference`, by the plain upstream lowering that serves as the bit-exact
-/// integer reference of the kernels.
+/// integer reference of the kernels (`reference` also turns off the
+/// depthwise kernels and the elementwise vectorization).
 struct CodegenOptions {
   std::string isa = "host";
   bool reference = false;

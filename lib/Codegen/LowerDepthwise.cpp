@@ -1,0 +1,243 @@
+//===- LowerDepthwise.cpp - Vectorized depthwise convolution --------------===//
+
+#include "qopt/Codegen/Passes.h"
+#include "qopt/Codegen/VectorWidth.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace qopt {
+#define GEN_PASS_DEF_LOWERDEPTHWISE
+#include "qopt/Codegen/Passes.h.inc"
+} // namespace qopt
+
+using namespace mlir;
+
+namespace {
+
+/// The kernel's constant operands: the weights as [KH, KW, C] in their own
+/// type, the weight zero point, and the bias [C] in the accumulator type
+/// with the input zero point's contribution folded in. Padding holds the
+/// input zero point, so Σ x·(w − z_w) − z_x·Σ (w − z_w) = Σ (x − z_x)·(w −
+/// z_w) over every window and the inner loop multiplies raw inputs.
+struct Constants {
+  DenseElementsAttr weights, bias;
+  int64_t weightZp = 0;
+};
+
+FailureOr<Constants> foldConstants(tosa::DepthwiseConv2DOp op,
+                                   RankedTensorType weightType, Type accType) {
+  DenseElementsAttr weights, bias;
+  if (!matchPattern(op.getWeight(), m_Constant(&weights)) ||
+      !matchPattern(op.getBias(), m_Constant(&bias)))
+    return failure();
+  int64_t kh = weightType.getDimSize(0), kw = weightType.getDimSize(1),
+          channels = weightType.getDimSize(2);
+  weights = weights.reshape(
+      RankedTensorType::get({kh, kw, channels}, weightType.getElementType()));
+  auto biasType = RankedTensorType::get({channels}, accType);
+  auto biasAt = [&](int64_t c) {
+    return bias.getNumElements() == 1 ? int64_t(0) : c;
+  };
+  if (isa<FloatType>(accType)) {
+    auto b = llvm::to_vector(bias.getValues<APFloat>());
+    SmallVector<APFloat> biasValues;
+    for (int64_t c = 0; c < channels; ++c)
+      biasValues.push_back(b[biasAt(c)]);
+    return Constants{weights, DenseElementsAttr::get(biasType, biasValues)};
+  }
+  FailureOr<int64_t> inputZp = op.getInputZeroPoint();
+  FailureOr<int64_t> weightZp = op.getWeightZeroPoint();
+  if (failed(inputZp) || failed(weightZp))
+    return failure();
+  // i32 arithmetic wraps like the accumulator of the reference lowering.
+  auto w = llvm::to_vector(weights.getValues<APInt>());
+  auto b = llvm::to_vector(bias.getValues<APInt>());
+  SmallVector<APInt> biasValues;
+  for (int64_t c = 0; c < channels; ++c)
+    biasValues.push_back(b[biasAt(c)].sextOrTrunc(32));
+  for (int64_t i = 0, e = w.size(); i < e; ++i) {
+    APInt value = w[i].sextOrTrunc(32) - APInt(32, *weightZp, true);
+    biasValues[i % channels] -= value * APInt(32, *inputZp, true);
+  }
+  return Constants{weights, DenseElementsAttr::get(biasType, biasValues),
+                   *weightZp};
+}
+
+/// tosa.depthwise_conv2d (channel multiplier 1, no dilation, static shapes,
+/// constant weights and bias, int8 → i32 or f32) as a loop nest over output
+/// rows, blocks of output pixels and blocks of channels: per block, one
+/// vector accumulator per pixel initialised with the bias and updated with
+/// every tap, the taps unrolled.
+struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
+  DepthwiseToVectors(MLIRContext *ctx, int64_t lanes, int64_t pixels)
+      : OpRewritePattern(ctx), lanes(lanes), pixels(pixels) {}
+
+  LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(op.getInput().getType());
+    auto weightType = dyn_cast<RankedTensorType>(op.getWeight().getType());
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!inputType || !weightType || !resultType ||
+        !inputType.hasStaticShape() || !weightType.hasStaticShape() ||
+        !resultType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    if (weightType.getDimSize(3) != 1)
+      return rewriter.notifyMatchFailure(op, "channel multiplier > 1");
+    if (llvm::any_of(op.getDilation(), [](int64_t d) { return d != 1; }))
+      return rewriter.notifyMatchFailure(op, "dilation");
+    Type inType = inputType.getElementType();
+    Type accType = resultType.getElementType();
+    bool isFloat = inType.isF32() && accType.isF32();
+    if (!isFloat && !(inType.isInteger(8) && accType.isInteger(32)))
+      return rewriter.notifyMatchFailure(op, "not int8 → i32 or f32");
+    FailureOr<Constants> constants = foldConstants(op, weightType, accType);
+    if (failed(constants))
+      return rewriter.notifyMatchFailure(op, "non-constant operands");
+
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> pad = op.getPad(), stride = op.getStride();
+    int64_t kh = weightType.getDimSize(0), kw = weightType.getDimSize(1);
+    ArrayRef<int64_t> outShape = resultType.getShape();
+    int64_t channels = outShape[3];
+    int64_t lanesC = qopt::vectorWidth(channels, lanes);
+    int64_t pixelsW = qopt::vectorWidth(outShape[2], pixels);
+
+    // Padding takes the input zero point, which the folded bias cancels.
+    Value input = op.getInput();
+    TypedAttr padValue = isFloat ? TypedAttr(rewriter.getF32FloatAttr(0))
+                                 : TypedAttr(rewriter.getIntegerAttr(
+                                       inType, *op.getInputZeroPoint()));
+    if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+      SmallVector<int64_t> padded(inputType.getShape());
+      padded[1] += pad[0] + pad[1];
+      padded[2] += pad[2] + pad[3];
+      SmallVector<OpFoldResult> low = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[0]),
+          rewriter.getIndexAttr(pad[2]), rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> high = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(pad[1]),
+          rewriter.getIndexAttr(pad[3]), rewriter.getIndexAttr(0)};
+      input = tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get(padded, inType), input, low,
+          high, arith::ConstantOp::create(rewriter, loc, padValue).getResult());
+    }
+    Value weights =
+        arith::ConstantOp::create(rewriter, loc, constants->weights);
+    // A uniform bias is a register constant; a float bias with one value per
+    // channel is used as it is (other ops may share it); otherwise the
+    // kernel has its own.
+    auto vecAcc = VectorType::get({lanesC}, accType);
+    Value bias, biasSplat;
+    if (constants->bias.isSplat())
+      biasSplat = arith::ConstantOp::create(
+          rewriter, loc, constants->bias.resizeSplat(vecAcc));
+    else if (isFloat &&
+             cast<ShapedType>(op.getBias().getType()).getNumElements() ==
+                 channels)
+      bias = op.getBias();
+    else
+      bias = arith::ConstantOp::create(rewriter, loc, constants->bias);
+    Value init = tensor::EmptyOp::create(rewriter, loc, outShape, accType);
+
+    auto index = [&](OpBuilder &b, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto vecIn = VectorType::get({lanesC}, inType);
+    Value inPad = arith::ConstantOp::create(rewriter, loc, padValue);
+    Value accPad =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(accType));
+    Value weightZp;
+    if (!isFloat && constants->weightZp != 0)
+      weightZp = arith::ConstantOp::create(
+          rewriter, loc,
+          SplatElementsAttr::get(
+              vecAcc, rewriter.getIntegerAttr(accType, constants->weightZp)));
+    SmallVector<Value> lbs(4, index(rewriter, 0));
+    SmallVector<Value> ubs = {
+        index(rewriter, outShape[0]), index(rewriter, outShape[1]),
+        index(rewriter, outShape[2]), index(rewriter, channels)};
+    SmallVector<Value> steps = {index(rewriter, 1), index(rewriter, 1),
+                                index(rewriter, pixelsW),
+                                index(rewriter, lanesC)};
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{init},
+        [&](OpBuilder &b, Location loc, ValueRange ivs,
+            ValueRange iterArgs) -> scf::ValueVector {
+          Value n = ivs[0], oh = ivs[1], ow = ivs[2], c = ivs[3];
+          auto affine = [&](Value v, int64_t scale, int64_t offset) {
+            Value r = arith::MulIOp::create(b, loc, v, index(b, scale));
+            return arith::AddIOp::create(b, loc, r, index(b, offset))
+                .getResult();
+          };
+          Value biasVec = biasSplat ? biasSplat
+                                    : vector::TransferReadOp::create(
+                                          b, loc, vecAcc, bias, ValueRange{c},
+                                          accPad, ArrayRef<bool>{true})
+                                          .getResult();
+          SmallVector<Value> acc(pixelsW, biasVec);
+          for (int64_t i = 0; i < kh; ++i) {
+            Value row = affine(oh, stride[0], i);
+            for (int64_t j = 0; j < kw; ++j) {
+              Value w = vector::TransferReadOp::create(
+                  b, loc, vecIn, weights,
+                  ValueRange{index(b, i), index(b, j), c}, inPad,
+                  ArrayRef<bool>{true});
+              if (!isFloat)
+                w = arith::ExtSIOp::create(b, loc, vecAcc, w);
+              if (weightZp)
+                w = arith::SubIOp::create(b, loc, w, weightZp);
+              for (int64_t p = 0; p < pixelsW; ++p) {
+                Value col = affine(ow, stride[1], p * stride[1] + j);
+                Value x = vector::TransferReadOp::create(
+                    b, loc, vecIn, input, ValueRange{n, row, col, c}, inPad,
+                    ArrayRef<bool>{true});
+                if (isFloat) {
+                  acc[p] = vector::FMAOp::create(b, loc, x, w, acc[p]);
+                  continue;
+                }
+                x = arith::ExtSIOp::create(b, loc, vecAcc, x);
+                acc[p] = arith::AddIOp::create(
+                    b, loc, acc[p], arith::MulIOp::create(b, loc, x, w));
+              }
+            }
+          }
+          Value out = iterArgs[0];
+          for (int64_t p = 0; p < pixelsW; ++p)
+            out =
+                vector::TransferWriteOp::create(
+                    b, loc, acc[p], out, ValueRange{n, oh, affine(ow, 1, p), c},
+                    ArrayRef<bool>{true})
+                    .getResult();
+          return {out};
+        });
+    rewriter.replaceOp(op, nest.results);
+    return success();
+  }
+
+  int64_t lanes, pixels;
+};
+
+struct LowerDepthwise : qopt::impl::LowerDepthwiseBase<LowerDepthwise> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (lanes < 1 || pixels < 1) {
+      getOperation().emitError("qopt-lower-depthwise: lanes and pixels must "
+                               "be positive");
+      return signalPassFailure();
+    }
+    RewritePatternSet patterns(&getContext());
+    patterns.add<DepthwiseToVectors>(&getContext(), lanes, pixels);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,68 @@
+// RUN: qopt-mlir %s --qopt-lower-depthwise --split-input-file | FileCheck %s
+
+// int8, stride 2, asymmetric padding: the padding holds the input zero point
+// (-3), the weight zero point (1) is subtracted in registers and the bias
+// absorbs -z_x·Σ (w - z_w) per channel: 10 + 3·(9·(2 - 1)) = 37 and
+// -20 + 3·(9·(-1 - 1)) = -74. 8 output pixels by 2 channels per block.
+// CHECK-LABEL: func.func @int8_stride2
+// CHECK-DAG: %[[PADV:.*]] = arith.constant -3 : i8
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[}}2, -1]{{.*}}> : tensor<3x3x2xi8>
+// CHECK-DAG: %[[WZP:.*]] = arith.constant dense<1> : vector<2xi32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[37, -74]> : tensor<2xi32>
+// CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 0, 0, 0]
+// CHECK: tensor.yield %[[PADV]]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: scf.for {{.*}} step %c2
+// CHECK: vector.transfer_read %[[B]]
+// CHECK: %[[WV:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<3x3x2xi8>, vector<2xi8>
+// CHECK: %[[WE:.*]] = arith.extsi %[[WV]] : vector<2xi8> to vector<2xi32>
+// CHECK: %[[WS:.*]] = arith.subi %[[WE]], %[[WZP]]
+// CHECK: %[[X:.*]] = vector.transfer_read %[[P]]{{.*}} : tensor<1x17x17x2xi8>, vector<2xi8>
+// CHECK: %[[XW:.*]] = arith.extsi %[[X]] : vector<2xi8> to vector<2xi32>
+// CHECK: arith.muli %[[XW]], %[[WS]]
+// CHECK: arith.addi
+// CHECK-COUNT-8: vector.transfer_write {{.*}} : vector<2xi32>, tensor<1x8x8x2xi32>
+// CHECK-NOT: tosa.depthwise_conv2d
+func.func @int8_stride2(%x: tensor<1x16x16x2xi8>) -> tensor<1x8x8x2xi32> {
+  %w = "tosa.const"() <{values = dense<[[[[2], [-1]], [[2], [-1]], [[2], [-1]]], [[[2], [-1]], [[2], [-1]], [[2], [-1]]], [[[2], [-1]], [[2], [-1]], [[2], [-1]]]]> : tensor<3x3x2x1xi8>}> : () -> tensor<3x3x2x1xi8>
+  %b = "tosa.const"() <{values = dense<[10, -20]> : tensor<2xi32>}> : () -> tensor<2xi32>
+  %xzp = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %wzp = "tosa.const"() <{values = dense<1> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>} : (tensor<1x16x16x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x8x8x2xi32>
+  return %y : tensor<1x8x8x2xi32>
+}
+
+// -----
+
+// f32 without padding: fused multiply-adds from the bias, 4 output pixels
+// (the largest power of two dividing 12) by 16 channels.
+// CHECK-LABEL: func.func @f32_valid
+// CHECK-NOT: tensor.pad
+// CHECK: scf.for {{.*}} step %c4
+// CHECK: scf.for {{.*}} step %c16
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK-COUNT-4: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x12x12x32xf32>
+func.func @f32_valid(%x: tensor<1x14x14x32xf32>) -> tensor<1x12x12x32xf32> {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<3x3x32x1xf32>}> : () -> tensor<3x3x32x1xf32>
+  %b = "tosa.const"() <{values = dense<1.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x14x14x32xf32>, tensor<3x3x32x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x12x12x32xf32>
+  return %y : tensor<1x12x12x32xf32>
+}
+
+// -----
+
+// Channel multiplier 2 and non-constant weights stay with the upstream
+// lowering.
+// CHECK-LABEL: func.func @unsupported
+// CHECK-COUNT-2: tosa.depthwise_conv2d
+func.func @unsupported(%x: tensor<1x4x4x2xf32>, %v: tensor<1x1x2x1xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x2xf32>) {
+  %w = "tosa.const"() <{values = dense<0.5> : tensor<1x1x2x2xf32>}> : () -> tensor<1x1x2x2xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<1x1x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x4xf32>
+  %z = tosa.depthwise_conv2d %x, %v, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<1x1x2x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
+  return %y, %z : tensor<1x4x4x4xf32>, tensor<1x4x4x2xf32>
+}
