@@ -2,8 +2,13 @@
 
 #include "qopt/Analysis/ActivationTensors.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/OperationSupport.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace mlir;
 
@@ -50,6 +55,23 @@ std::string describeActivation(Value v) {
   if (Operation *op = v.getDefiningOp())
     return op->getName().getStringRef().str();
   return "arg";
+}
+
+std::string graphFingerprint(func::FuncOp func) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  func->print(os, OpPrintingFlags().printGenericOpForm().useLocalScope());
+  // Blob constants print as their handle only: add their bytes.
+  func.walk([&](Operation *op) {
+    for (NamedAttribute attr : op->getAttrs())
+      if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr.getValue()))
+        if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+          os << StringRef(blob->getData().data(), blob->getData().size());
+  });
+  std::string hex;
+  llvm::raw_string_ostream(hex)
+      << llvm::format_hex_no_prefix(llvm::xxh3_64bits(text), 16);
+  return hex;
 }
 
 func::FuncOp lookupEntryFunction(ModuleOp module, StringRef name) {

@@ -21,7 +21,12 @@ static constexpr int64_t kVersion = 1;
 static void writeJSON(const CalibrationStatistics &stats, raw_ostream &os) {
   os << "{\"format\": " << json::Value(kFormat) << ", \"version\": " << kVersion
      << ", \"function\": " << json::Value(stats.function)
-     << ", \"samples\": " << stats.samples << ",\n \"tensors\": [";
+     << ", \"samples\": " << stats.samples;
+  if (!stats.prepare.empty())
+    os << ", \"prepare\": " << json::Value(stats.prepare);
+  if (!stats.fingerprint.empty())
+    os << ", \"fingerprint\": " << json::Value(stats.fingerprint);
+  os << ",\n \"tensors\": [";
   for (const TensorStatistics &t : stats.tensors) {
     os << (&t == &stats.tensors.front() ? "\n  " : ",\n  ");
     json::OStream j(os);
@@ -35,6 +40,8 @@ static void writeJSON(const CalibrationStatistics &stats, raw_ostream &os) {
         for (double c : t.histogram.counts)
           j.value(c);
       });
+      if (!t.channelMean.empty())
+        j.attribute("channel_mean", json::Array(t.channelMean));
     });
   }
   os << "]}\n";
@@ -46,7 +53,8 @@ static bool fromJSON(const json::Value &value, TensorStatistics &t,
   return o && o.map("id", t.id) && o.map("source", t.source) &&
          o.map("shape", t.shape) && o.map("min", t.histogram.min) &&
          o.map("max", t.histogram.max) &&
-         o.map("histogram", t.histogram.counts);
+         o.map("histogram", t.histogram.counts) &&
+         o.mapOptional("channel_mean", t.channelMean);
 }
 
 /// Shortest round-trip form, as in the file.
@@ -75,6 +83,14 @@ static Error checkTensor(const TensorStatistics &t, size_t index) {
   for (double c : h.counts)
     if (!(c >= 0.0) || std::isinf(c))
       return fail("histogram count " + number(c) + " is not a count");
+  if (!t.channelMean.empty() &&
+      (t.shape.empty() || int64_t(t.channelMean.size()) != t.shape.back()))
+    return fail(Twine(t.channelMean.size()) +
+                " channel means for a tensor whose innermost dimension is " +
+                (t.shape.empty() ? Twine("absent") : Twine(t.shape.back())));
+  for (double m : t.channelMean)
+    if (!std::isfinite(m))
+      return fail("channel mean " + number(m) + " is not finite");
   return Error::success();
 }
 
@@ -120,6 +136,8 @@ Expected<CalibrationStatistics> readStatistics(StringRef path) {
     return fail("unsupported version " + Twine(version) + " (expected " +
                 Twine(kVersion) + ")");
   if (!o.map("function", stats.function) || !o.map("samples", stats.samples) ||
+      !o.mapOptional("prepare", stats.prepare) ||
+      !o.mapOptional("fingerprint", stats.fingerprint) ||
       !o.map("tensors", stats.tensors))
     return fail(toString(jsonRoot.getError()));
   if (stats.samples < 0)

@@ -14,18 +14,45 @@ using namespace mlir;
 
 namespace qopt {
 
-void buildPreparePipeline(OpPassManager &pm) {
+std::string PrepareConfig::str() const {
+  std::string text = "equalize=" + std::string(equalize ? "true" : "false");
+  if (equalize)
+    text += " relu6=" + relu6;
+  return text + " absorb-high-bias=" + (absorbHighBias ? "true" : "false");
+}
+
+PTQPipelineOptions::PTQPipelineOptions() {
+  // Nagel et al. 2021, section 4.1: equalize, absorb high biases, set weight
+  // ranges by MSE, correct biases (or AdaRound) and set activation ranges by
+  // MSE. Bounded ReLUs stay exact: approximating them changes the float
+  // function.
+  equalize.setInitialValue(true);
+  absorbHighBias.setInitialValue(true);
+  weightRange.setInitialValue("mse");
+  actRange.setInitialValue("mse");
+  biasCorrection.setInitialValue("empirical");
+}
+
+void buildPreparePipeline(OpPassManager &pm, const PrepareConfig &config) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createFoldConstants());
   fpm.addPass(createFoldBatchNorm());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
+  if (config.equalize)
+    fpm.addPass(createEqualizeCrossLayer({/*maxIterations=*/100,
+                                          /*tolerance=*/1e-6, config.relu6}));
+  if (config.absorbHighBias)
+    fpm.addPass(createAbsorbHighBias());
 }
 
 void buildQuantizePipeline(OpPassManager &pm,
                            const QuantizePipelineOptions &options) {
-  buildPreparePipeline(pm);
+  PrepareConfig prepare = options.prepareConfig();
+  buildPreparePipeline(pm, prepare);
+  pm.addPass(
+      createCheckStatistics({options.stats, options.entry, prepare.str()}));
   QuantizeOptions quantize;
   quantize.statsFile = options.stats;
   quantize.entry = options.entry;
@@ -36,6 +63,7 @@ void buildQuantizePipeline(OpPassManager &pm,
   quantize.actRange = options.actRange;
   quantize.percentile = options.percentile;
   quantize.weightRange = options.weightRange;
+  quantize.biasCorrection = options.biasCorrection;
   quantize.intIO = options.intIO;
   pm.addPass(createQuantize(quantize));
   if (options.keepQDQ)
@@ -46,6 +74,28 @@ void buildQuantizePipeline(OpPassManager &pm,
   fpm.addPass(createLowerQuant());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
+}
+
+/// Registers a quantize pipeline whose options are `Options`; options the
+/// pipeline cannot honour are reported through the registry's handler.
+template <typename Options>
+static void registerQuantizePipeline(StringRef name, StringRef description) {
+  registerPassPipeline(
+      name, description,
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        Options options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        if (options.adaround)
+          return errorHandler("adaround=true: AdaRound is not implemented "
+                              "yet; use bias-correction instead");
+        buildQuantizePipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(Options());
+      });
 }
 
 static void addPipeline(OpPassManager &pm, StringRef pipeline) {
@@ -100,15 +150,22 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
 }
 
 void registerQoptPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<PreparePipelineOptions>(
       "qopt-prepare-pipeline",
-      "Float TOSA clean-up before calibration and quantization",
-      buildPreparePipeline);
-  PassPipelineRegistration<QuantizePipelineOptions>(
+      "Float TOSA clean-up before calibration and quantization, with "
+      "equalize and absorb-high-bias optional",
+      [](OpPassManager &pm, const PreparePipelineOptions &options) {
+        buildPreparePipeline(pm, options.prepareConfig());
+      });
+  registerQuantizePipeline<QuantizePipelineOptions>(
       "qopt-quantize-pipeline",
       "Float TOSA + calibration statistics → integer TOSA (or the QDQ "
-      "simulation with simulate=true)",
-      buildQuantizePipeline);
+      "simulation with simulate=true); every PTQ step off by default");
+  registerQuantizePipeline<PTQPipelineOptions>(
+      "qopt-ptq-pipeline",
+      "The white paper's PTQ pipeline: prepare, cross-layer equalization, "
+      "high-bias absorption, MSE weight ranges, empirical bias correction, "
+      "MSE activation ranges, integerize; each step an option");
   PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "qopt-lower-to-llvm-pipeline",
       "TOSA (float, QDQ or integer) → LLVM dialect for the JIT",

@@ -6,6 +6,8 @@
 
 #include "qopt/Quant/QuantMath.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -239,6 +241,81 @@ std::pair<double, double> qopt::mseRange(const Histogram &h, unsigned bits) {
         consider(centreLo + i * step, centreHi + j * step);
   }
   return {std::min(bestLo, 0.0), std::max(bestHi, 0.0)};
+}
+
+/// Replaces zeros by 1e-4, taken evenly from the non-zero entries; false
+/// when that would leave an entry non-positive (or all are zero).
+static bool smoothDistribution(std::vector<double> &p) {
+  constexpr double eps = 1e-4;
+  size_t zeros = llvm::count(p, 0.0);
+  if (zeros == p.size())
+    return false;
+  double eps1 = eps * double(zeros) / double(p.size() - zeros);
+  for (double &x : p) {
+    x += x == 0.0 ? eps : -eps1;
+    if (x <= 0.0)
+      return false;
+  }
+  return true;
+}
+
+/// KL(P‖Q) of the normalized distributions (all entries positive).
+static double klDivergence(llvm::ArrayRef<double> p, llvm::ArrayRef<double> q) {
+  double sp = 0.0, sq = 0.0;
+  for (auto [a, b] : llvm::zip_equal(p, q)) {
+    sp += a;
+    sq += b;
+  }
+  double kl = 0.0;
+  for (auto [a, b] : llvm::zip_equal(p, q))
+    kl += a / sp * std::log((a / sp) / (b / sq));
+  return kl;
+}
+
+std::pair<double, double> qopt::klRange(const Histogram &h, unsigned bits) {
+  size_t n = h.counts.size();
+  size_t levels = size_t(1) << bits;
+  if (h.max <= h.min || h.total() <= 0.0 || n <= levels)
+    return {std::min(h.min, 0.0), std::max(h.max, 0.0)};
+  std::vector<double> prefix(n + 1, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    prefix[i + 1] = prefix[i] + h.counts[i];
+  double zero = std::clamp(-h.min / h.binWidth(), 0.0, double(n));
+  double best = std::numeric_limits<double>::infinity();
+  size_t bestStart = 0, bestWidth = n;
+  std::vector<double> p, q;
+  for (size_t width = levels; width <= n; ++width) {
+    auto start = size_t(std::floor(zero * double(n - width) / double(n) + 0.5));
+    const double *window = h.counts.data() + start;
+    // P: the window, the clipped mass in its end bins.
+    p.assign(window, window + width);
+    p.front() += prefix[start];
+    p.back() += prefix[n] - prefix[start + width];
+    // Q: `levels` groups of the window (the last takes the remainder), each
+    // spread over its bins where P is non-zero.
+    q.assign(width, 0.0);
+    size_t merged = width / levels;
+    for (size_t j = 0; j < levels; ++j) {
+      size_t begin = j * merged, end = j + 1 == levels ? width : begin + merged;
+      double sum = prefix[start + end] - prefix[start + begin];
+      size_t nonzero = 0;
+      for (size_t k = begin; k < end; ++k)
+        nonzero += p[k] != 0.0;
+      for (size_t k = begin; k < end && nonzero; ++k)
+        q[k] = p[k] != 0.0 ? sum / double(nonzero) : 0.0;
+    }
+    if (!smoothDistribution(p) || !smoothDistribution(q))
+      continue;
+    double divergence = klDivergence(p, q);
+    if (divergence < best) {
+      best = divergence;
+      bestStart = start;
+      bestWidth = width;
+    }
+  }
+  double lo = h.min + double(bestStart) * h.binWidth();
+  double hi = h.min + double(bestStart + bestWidth) * h.binWidth();
+  return {std::min(lo, 0.0), std::max(hi, 0.0)};
 }
 
 double qopt::squaredError(llvm::ArrayRef<float> w, const QuantParams &p) {

@@ -21,13 +21,18 @@ static llvm::Error diagnosed() {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), "");
 }
 
+/// Pass 1 also sums each channel (innermost index) into `channelSums`.
 template <typename T>
 static void observe(HistogramCollector &collector, unsigned pass,
-                    llvm::ArrayRef<T> values) {
-  if (pass == 1)
-    collector.observeRange(values);
-  else
-    collector.observeHistogram(values);
+                    llvm::ArrayRef<T> values,
+                    std::vector<double> &channelSums) {
+  if (pass == 2)
+    return collector.observeHistogram(values);
+  collector.observeRange(values);
+  if (channelSums.empty())
+    return;
+  for (auto [i, v] : llvm::enumerate(values))
+    channelSums[i % channelSums.size()] += v;
 }
 
 llvm::Expected<std::unique_ptr<ActivationRunner>>
@@ -92,7 +97,7 @@ calibrateModel(ModuleOp module, const CalibrateOptions &options) {
   PassManager prepare = PassManager::on<ModuleOp>(module.getContext());
   if (failed(applyPassManagerCLOptions(prepare)))
     return diagnosed();
-  buildPreparePipeline(prepare);
+  buildPreparePipeline(prepare, options.prepare);
   if (failed(prepare.run(module)))
     return diagnosed();
   func::FuncOp func = lookupEntryFunction(module, options.entry);
@@ -100,6 +105,8 @@ calibrateModel(ModuleOp module, const CalibrateOptions &options) {
     return diagnosed();
   CalibrationStatistics stats;
   stats.function = func.getName().str();
+  stats.prepare = options.prepare.str();
+  stats.fingerprint = graphFingerprint(func);
   SmallVector<Value> activations = getActivationTensors(func);
   for (auto [i, v] : llvm::enumerate(activations)) {
     TensorStatistics &t = stats.tensors.emplace_back();
@@ -116,6 +123,10 @@ calibrateModel(ModuleOp module, const CalibrateOptions &options) {
 
   // Pass 1 finds each tensor's range, pass 2 fills histograms over it.
   std::vector<HistogramCollector> collectors(activations.size());
+  std::vector<std::vector<double>> channelSums(activations.size());
+  for (auto [sums, t] : llvm::zip_equal(channelSums, stats.tensors))
+    if (!t.shape.empty())
+      sums.assign(t.shape.back(), 0.0);
   for (unsigned pass = 1; pass <= 2; ++pass) {
     for (size_t sample = 0; sample < size_t(stats.samples); ++sample) {
       llvm::Expected<std::vector<Tensor>> results = (*runner)->run(sample);
@@ -124,9 +135,9 @@ calibrateModel(ModuleOp module, const CalibrateOptions &options) {
       for (auto [i, collector] : llvm::enumerate(collectors)) {
         const Tensor &result = (*results)[i];
         if (result.dtype == DType::F64)
-          observe(collector, pass, result.values<double>());
+          observe(collector, pass, result.values<double>(), channelSums[i]);
         else
-          observe(collector, pass, result.values<float>());
+          observe(collector, pass, result.values<float>(), channelSums[i]);
       }
       if (options.progress)
         options.progress(pass, sample + 1, stats.samples);
@@ -135,9 +146,19 @@ calibrateModel(ModuleOp module, const CalibrateOptions &options) {
       for (HistogramCollector &collector : collectors)
         collector.beginHistogram(options.bins);
   }
-  for (auto [t, collector] : llvm::zip_equal(stats.tensors, collectors)) {
+  for (auto [t, collector, sums] :
+       llvm::zip_equal(stats.tensors, collectors, channelSums)) {
     t.histogram = collector.histogram();
     t.nonFinite = collector.nonFiniteCount();
+    // Channel means only where every value was finite: they feed bias
+    // corrections, which a NaN would poison.
+    if (t.nonFinite == 0 && !sums.empty()) {
+      double count = double(stats.samples) *
+                     double(ShapedType::getNumElements(t.shape)) /
+                     double(sums.size());
+      for (double sum : sums)
+        t.channelMean.push_back(sum / count);
+    }
   }
   return stats;
 }

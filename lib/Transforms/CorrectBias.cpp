@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace qopt {
 #define GEN_PASS_DEF_CORRECTBIAS
@@ -25,40 +24,6 @@ using namespace mlir;
 using qopt::Layer;
 
 namespace {
-
-double normalPdf(double x) {
-  return std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI);
-}
-double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
-/// E[clamp(x, 0, hi)] for x ~ N(mean, std²) (hi = +inf for a ReLU):
-/// mean·(Φ(b) − Φ(a)) + std·(φ(a) − φ(b)) + hi·(1 − Φ(b)) with
-/// a = −mean/std, b = (hi − mean)/std.
-double clampedNormalMean(double mean, double std, double hi) {
-  if (std <= 0.0)
-    return std::clamp(mean, 0.0, hi);
-  double a = -mean / std;
-  if (std::isinf(hi))
-    return mean * (1.0 - normalCdf(a)) + std * normalPdf(a);
-  double b = (hi - mean) / std;
-  return mean * (normalCdf(b) - normalCdf(a)) +
-         std * (normalPdf(a) - normalPdf(b)) + hi * (1.0 - normalCdf(b));
-}
-
-/// The mean of each channel of the link's output, from the statistics of
-/// the layer before it.
-SmallVector<double> inputMeans(const Layer &prev, qopt::Link link) {
-  auto [mean, std] = *prev.getBatchNormStatistics();
-  if (link.activation == qopt::Activation::Identity)
-    return mean;
-  double hi = std::numeric_limits<double>::infinity();
-  if (link.activation == qopt::Activation::Bounded)
-    hi = cast<FloatAttr>(link.clamp.getMaxValAttr()).getValueAsDouble();
-  SmallVector<double> result;
-  for (auto [m, s] : llvm::zip(mean, std))
-    result.push_back(clampedNormalMean(m, s, hi));
-  return result;
-}
 
 struct CorrectBiasPass : qopt::impl::CorrectBiasBase<CorrectBiasPass> {
   using Base::Base;
@@ -101,13 +66,13 @@ struct CorrectBiasPass : qopt::impl::CorrectBiasBase<CorrectBiasPass> {
       if (it == previous.end() || !layer.bias)
         continue;
       auto [prev, link] = it->second;
-      if (link.hasMaxPool || layer.inChannels % link.channels != 0 ||
-          !prev->getBatchNormStatistics())
+      std::optional<SmallVector<double>> mean =
+          qopt::getAnalyticInputMeans(*prev, link, layer);
+      if (!mean)
         continue;
-      SmallVector<double> mean = inputMeans(*prev, link);
-      for (auto [k, e] : llvm::enumerate(roundingError(layer)))
-        layer.biasValues[layer.outputChannel(k)] -=
-            e * mean[layer.inputChannel(k) % link.channels];
+      for (auto [b, shift] : llvm::zip(
+               layer.biasValues, layer.meanShift(roundingError(layer), *mean)))
+        b -= shift;
       layer.writeBias();
     }
   }

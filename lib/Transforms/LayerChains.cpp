@@ -5,6 +5,10 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 
 namespace qopt {
@@ -30,6 +34,66 @@ int64_t Layer::inputChannel(int64_t i) const {
     return (i / outChannels) % inChannels;
   }
   llvm_unreachable("unknown layer kind");
+}
+
+int64_t Layer::tap(int64_t i) const {
+  switch (kind) {
+  case LayerKind::Conv:
+    return (i / inChannels) %
+           (weightType.getDimSize(1) * weightType.getDimSize(2));
+  case LayerKind::Depthwise:
+    return i / outChannels;
+  case LayerKind::FullyConnected:
+    return 0;
+  }
+  llvm_unreachable("unknown layer kind");
+}
+
+/// Fraction of the `out` output positions along one axis whose input
+/// position `o·stride − padBefore + k·dilation` lies in [0, in).
+static double axisCoverage(int64_t k, int64_t in, int64_t out, int64_t stride,
+                           int64_t padBefore, int64_t dilation) {
+  int64_t inside = 0;
+  for (int64_t o = 0; o < out; ++o) {
+    int64_t pos = o * stride - padBefore + k * dilation;
+    inside += pos >= 0 && pos < in;
+  }
+  return out > 0 ? double(inside) / double(out) : 1.0;
+}
+
+SmallVector<double> Layer::tapCoverage() const {
+  if (kind == LayerKind::FullyConnected)
+    return {1.0};
+  // conv2d OxKHxKWxI, depthwise KHxKWxCxM; pad = [top, bottom, left, right].
+  int64_t kh = weightType.getDimSize(kind == LayerKind::Conv ? 1 : 0);
+  int64_t kw = weightType.getDimSize(kind == LayerKind::Conv ? 2 : 1);
+  auto in = cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
+  auto out = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  ArrayRef<int64_t> pad, stride, dilation;
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+    pad = conv.getPad(), stride = conv.getStride();
+    dilation = conv.getDilation();
+  } else {
+    auto dw = cast<tosa::DepthwiseConv2DOp>(op);
+    pad = dw.getPad(), stride = dw.getStride(), dilation = dw.getDilation();
+  }
+  SmallVector<double> coverage;
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      coverage.push_back(
+          axisCoverage(y, in[1], out[1], stride[0], pad[0], dilation[0]) *
+          axisCoverage(x, in[2], out[2], stride[1], pad[2], dilation[1]));
+  return coverage;
+}
+
+SmallVector<double> Layer::meanShift(ArrayRef<double> error,
+                                     ArrayRef<double> inputMean) const {
+  SmallVector<double> coverage = tapCoverage();
+  SmallVector<double> shift(outChannels, 0.0);
+  for (auto [i, e] : llvm::enumerate(error))
+    shift[outputChannel(i)] +=
+        e * inputMean[inputChannel(i)] * coverage[tap(i)];
+  return shift;
 }
 
 /// One value per channel from a constant of one or `channels` values.
@@ -209,6 +273,47 @@ static std::optional<Activation> classify(tosa::ClampOp clamp) {
   if (max.getValueAsDouble() >= 1e30)
     return Activation::ReLU;
   return Activation::Bounded;
+}
+
+static double normalPdf(double x) {
+  return std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI);
+}
+static double normalCdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
+
+/// E[clamp(x, 0, hi)] for x ~ N(mean, std²) (hi = +inf for a ReLU):
+/// mean·(Φ(b) − Φ(a)) + std·(φ(a) − φ(b)) + hi·(1 − Φ(b)) with
+/// a = −mean/std, b = (hi − mean)/std.
+static double clampedNormalMean(double mean, double std, double hi) {
+  if (std <= 0.0)
+    return std::clamp(mean, 0.0, hi);
+  double a = -mean / std;
+  if (std::isinf(hi))
+    return mean * (1.0 - normalCdf(a)) + std * normalPdf(a);
+  double b = (hi - mean) / std;
+  return mean * (normalCdf(b) - normalCdf(a)) +
+         std * (normalPdf(a) - normalPdf(b)) + hi * (1.0 - normalCdf(b));
+}
+
+std::optional<SmallVector<double>>
+getAnalyticInputMeans(const Layer &prev, const Link &link, const Layer &next) {
+  auto stats = prev.getBatchNormStatistics();
+  if (!stats || link.hasMaxPool || next.inChannels % link.channels != 0)
+    return std::nullopt;
+  auto [mean, std] = *stats;
+  double hi = std::numeric_limits<double>::infinity();
+  if (link.activation == Activation::Bounded)
+    hi = cast<FloatAttr>(tosa::ClampOp(link.clamp).getMaxValAttr())
+             .getValueAsDouble();
+  SmallVector<double> result;
+  for (int64_t k = 0; k < next.inChannels; ++k) {
+    int64_t c = k % link.channels;
+    result.push_back(link.activation == Activation::Identity
+                         ? mean[c]
+                         : clampedNormalMean(mean[c], std[c], hi));
+  }
+  return result;
 }
 
 std::optional<Link> getLink(const Layer &layer) {

@@ -19,6 +19,7 @@
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Calibration/Statistics.h"
 #include "qopt/Quant/QuantMath.h"
+#include "qopt/Transforms/LayerChains.h"
 #include "qopt/Utils/TosaBuilders.h"
 #include "qopt/Utils/TosaQueries.h"
 
@@ -237,7 +238,8 @@ std::optional<Group> growTable(Value x, Operation *first,
 // The pass
 //===----------------------------------------------------------------------===//
 
-enum class ActRange { MinMax, Percentile, Mse };
+enum class ActRange { MinMax, Percentile, Mse, Kl };
+enum class BiasCorrection { None, Analytic, Empirical };
 
 struct LayerBits {
   unsigned weight;
@@ -254,6 +256,8 @@ private:
   LogicalResult checkStatistics(func::FuncOp func);
   LogicalResult parseLayerBits(func::FuncOp func);
   void partition(func::FuncOp func);
+  void computeAnalyticInputMeans(func::FuncOp func);
+  std::optional<SmallVector<double>> inputMeans(const Group &g) const;
   LogicalResult decideActivations();
   LogicalResult quantizeWeights(Group &g);
   FailureOr<std::vector<qopt::QuantParams>>
@@ -272,6 +276,11 @@ private:
 
   MLIRContext *ctx = nullptr;
   ActRange range = ActRange::MinMax;
+  BiasCorrection correction = BiasCorrection::None;
+  /// E[x] per input channel of each layer, from the batch norm statistics
+  /// of the layer before (bias-correction=analytic); read before any weight
+  /// is quantized.
+  DenseMap<Operation *, SmallVector<double>> analyticInputMeans;
   qopt::CalibrationStatistics stats;
   DenseMap<Value, unsigned> ids;
   std::map<std::string, LayerBits> bitsByKey;
@@ -296,11 +305,22 @@ LogicalResult QuantizePass::checkOptions(ModuleOp module) {
           .Case("minmax", ActRange::MinMax)
           .Case("percentile", ActRange::Percentile)
           .Case("mse", ActRange::Mse)
+          .Case("kl", ActRange::Kl)
           .Default(std::nullopt);
   if (!parsed)
     return module.emitError() << "unknown act-range '" << actRange
-                              << "': expected minmax, percentile or mse";
+                              << "': expected minmax, percentile, mse or kl";
   range = *parsed;
+  std::optional<BiasCorrection> parsedCorrection =
+      llvm::StringSwitch<std::optional<BiasCorrection>>(biasCorrection)
+          .Case("none", BiasCorrection::None)
+          .Case("analytic", BiasCorrection::Analytic)
+          .Case("empirical", BiasCorrection::Empirical)
+          .Default(std::nullopt);
+  if (!parsedCorrection)
+    return module.emitError() << "unknown bias-correction '" << biasCorrection
+                              << "': expected none, analytic or empirical";
+  correction = *parsedCorrection;
   if (weightRange != "minmax" && weightRange != "mse")
     return module.emitError() << "unknown weight-range '" << weightRange
                               << "': expected minmax or mse";
@@ -459,6 +479,8 @@ quant::UniformQuantizedType QuantizePass::activationType(Value v,
     r = qopt::percentileRange(h, percentile);
   else if (range == ActRange::Mse)
     r = qopt::mseRange(h, bits);
+  else if (range == ActRange::Kl)
+    r = qopt::klRange(h, bits);
   qopt::QuantParams p = qopt::chooseAsymmetric(r.first, r.second, bits);
   return quant::UniformQuantizedType::get(
       quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
@@ -554,8 +576,40 @@ QuantizePass::weightParams(Operation *op, ArrayRef<float> w,
   return params;
 }
 
+void QuantizePass::computeAnalyticInputMeans(func::FuncOp func) {
+  auto [layers, indexOf] = qopt::collectLayers(func);
+  for (const qopt::Layer &prev : layers) {
+    std::optional<qopt::Link> link = qopt::getLink(prev);
+    if (!link || !indexOf.contains(link->next))
+      continue;
+    if (auto means = qopt::getAnalyticInputMeans(
+            prev, *link, layers[indexOf.lookup(link->next)]))
+      analyticInputMeans[link->next] = std::move(*means);
+  }
+}
+
+/// E[x] per input channel of an anchor, when bias correction knows it.
+std::optional<SmallVector<double>>
+QuantizePass::inputMeans(const Group &g) const {
+  if (correction == BiasCorrection::Analytic) {
+    auto it = analyticInputMeans.find(g.root);
+    if (it == analyticInputMeans.end())
+      return std::nullopt;
+    return it->second;
+  }
+  std::optional<unsigned> id = statId(g.inputs[0]);
+  if (correction == BiasCorrection::None || !id)
+    return std::nullopt;
+  const std::vector<double> &mean = stats.tensors[*id].channelMean;
+  if (mean.empty())
+    return std::nullopt;
+  return SmallVector<double>(mean.begin(), mean.end());
+}
+
 /// Replaces the weight (and bias) operands of an anchor by integer constants
 /// read through scast + dcast, per output channel unless per-channel=false.
+/// With bias correction, the bias first absorbs the output mean shift of the
+/// weights' rounding.
 LogicalResult QuantizePass::quantizeWeights(Group &g) {
   Operation *op = g.root;
   bool isMatMul = isa<tosa::MatMulOp>(op);
@@ -581,6 +635,21 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
   for (size_t i = 0; i < w.size(); ++i)
     q[i] = qopt::quantize(
         w[i], params[(int64_t(i) / channels.stride) % channels.channels]);
+
+  // Read while the weights and bias are still float constants.
+  SmallVector<double> meanShift;
+  if (std::optional<SmallVector<double>> mean = inputMeans(g)) {
+    std::optional<qopt::Layer> layer = qopt::getLayer(op);
+    if (layer && layer->bias && int64_t(mean->size()) == layer->inChannels) {
+      SmallVector<double> error;
+      for (size_t i = 0; i < w.size(); ++i)
+        error.push_back(
+            qopt::dequantize(
+                q[i], params[(int64_t(i) / channels.stride) % channels.channels]) -
+            w[i]);
+      meanShift = layer->meanShift(error, *mean);
+    }
+  }
 
   OpBuilder b(op);
   Location loc = weight.getLoc();
@@ -639,12 +708,16 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
   int64_t biasChannels =
       cast<RankedTensorType>(op->getResult(0).getType()).getShape().back();
   // Broadcast a size-1 bias (or scale) to every channel when either varies.
-  int64_t n = (bValues.size() == 1 && scales.size() == 1) ? 1 : biasChannels;
+  int64_t n = (bValues.size() == 1 && scales.size() == 1 && meanShift.empty())
+                  ? 1
+                  : biasChannels;
   SmallVector<double> biasScales;
   SmallVector<int64_t> biasInts;
   for (int64_t c = 0; c < n; ++c) {
     double s = inScale * scales[scales.size() == 1 ? 0 : c];
-    float value = bValues[bValues.size() == 1 ? 0 : c];
+    double value = bValues[bValues.size() == 1 ? 0 : c];
+    if (!meanShift.empty())
+      value -= meanShift[c];
     biasScales.push_back(s);
     qopt::QuantParams p{s, 0, std::numeric_limits<int32_t>::min(),
                         std::numeric_limits<int32_t>::max()};
@@ -729,6 +802,8 @@ void QuantizePass::runOnOperation() {
     return signalPassFailure();
 
   partition(func);
+  if (correction == BiasCorrection::Analytic)
+    computeAnalyticInputMeans(func);
   if (failed(decideActivations()))
     return signalPassFailure();
   for (Group &g : groups)

@@ -233,15 +233,43 @@ def _as_model(model):
     return load(model)
 
 
-def calibrate(model, samples, path):
+PIPELINES = ("quantize", "ptq")
+
+
+def _flag(value):
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _check_pipeline(pipeline):
+    if pipeline not in PIPELINES:
+        raise QoptError(f"unknown pipeline '{pipeline}': expected one of "
+                        f"{', '.join(PIPELINES)}")
+
+
+def _prepare_flags(pipeline, equalize, relu6, absorb_high_bias):
+    """qopt-calibrate's prepare options: the pipeline's defaults, then the
+    ones given (None keeps the default)."""
+    _check_pipeline(pipeline)
+    args = [f"--pipeline={pipeline}"]
+    for name, value in (("equalize", equalize), ("relu6", relu6),
+                        ("absorb-high-bias", absorb_high_bias)):
+        if value is not None:
+            args.append(f"--{name}={_flag(value)}")
+    return args
+
+
+def calibrate(model, samples, path, pipeline="quantize", equalize=None,
+              relu6=None, absorb_high_bias=None):
     """Writes to `path` the activation statistics of a float model over
     calibration samples: an array whose leading dimension enumerates them,
-    or a list of such arrays, one per function argument."""
+    or a list of such arrays, one per function argument. The graph is
+    prepared as `pipeline` ("quantize" or "ptq") prepares it, with the
+    prepare options given; quantize with the same ones."""
     model = _as_model(model)
     if not isinstance(samples, (list, tuple)):
         samples = [samples]
     with tempfile.TemporaryDirectory(prefix="qopt-calib-") as tmp:
-        args = []
+        args = _prepare_flags(pipeline, equalize, relu6, absorb_high_bias)
         for i, s in enumerate(samples):
             name = os.path.join(tmp, f"calib{i}.npy")
             np.save(name, np.ascontiguousarray(s, dtype=np.float32))
@@ -251,26 +279,43 @@ def calibrate(model, samples, path):
 
 
 def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
-            per_channel=True, act_range="minmax", weight_range="minmax",
-            layer_bits=None, simulate=False, int_io=False, stats=None):
+            per_channel=True, act_range=None, weight_range=None,
+            layer_bits=None, simulate=False, int_io=False, stats=None,
+            pipeline="quantize", equalize=None, relu6=None,
+            absorb_high_bias=None, bias_correction=None, adaround=None):
     """Quantizes a float model (Model, .mlir or .onnx path).
 
     With `calibration` samples (or a `stats` file) the result is integer TOSA
     (or its QDQ simulation with `simulate=True`); without either the float
     model is returned as it is. `layer_bits` maps an activation id (see the
-    statistics file) or a layer's location name to `(weight, act)` bits."""
+    statistics file) or a layer's location name to `(weight, act)` bits.
+
+    `pipeline` is "quantize" (qopt-quantize-pipeline: every PTQ step off) or
+    "ptq" (qopt-ptq-pipeline: the white paper's pipeline, every step on).
+    The steps' options override the pipeline's defaults when not None:
+    `equalize`, `relu6` ("skip" or "approximate"), `absorb_high_bias`,
+    `bias_correction` ("none", "analytic" or "empirical"), `adaround`,
+    `act_range` ("minmax", "percentile", "mse" or "kl") and `weight_range`
+    ("minmax" or "mse")."""
+    _check_pipeline(pipeline)
     model = _as_model(model)
     if calibration is None and stats is None:
         return model
     work = _workdir()
     stats = stats or calibrate(model, calibration,
-                               os.path.join(work, "model.stats"))
+                               os.path.join(work, "model.stats"), pipeline,
+                               equalize, relu6, absorb_high_bias)
     options = [f"stats={stats}", f"weight-bits={weight_bits}",
                f"act-bits={act_bits}",
-               f"per-channel={str(per_channel).lower()}",
-               f"act-range={act_range}", f"weight-range={weight_range}",
-               f"simulate={str(simulate).lower()}",
-               f"int-io={str(int_io).lower()}"]
+               f"per-channel={_flag(per_channel)}",
+               f"simulate={_flag(simulate)}", f"int-io={_flag(int_io)}"]
+    for name, value in (("equalize", equalize), ("relu6", relu6),
+                        ("absorb-high-bias", absorb_high_bias),
+                        ("bias-correction", bias_correction),
+                        ("adaround", adaround), ("act-range", act_range),
+                        ("weight-range", weight_range)):
+        if value is not None:
+            options.append(f"{name}={_flag(value)}")
     if layer_bits:
         entries = []
         for key, bits in layer_bits.items():
@@ -280,7 +325,7 @@ def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
     out = os.path.join(work, os.path.splitext(os.path.basename(model.path))[0]
                        + (".sim.mlir" if simulate else ".int.mlir"))
     run_tool("qopt-mlir", model.path,
-             f"--qopt-quantize-pipeline={' '.join(options)}", "-o", out)
+             f"--qopt-{pipeline}-pipeline={' '.join(options)}", "-o", out)
     return Model(out, work)
 
 

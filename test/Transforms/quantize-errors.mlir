@@ -2,7 +2,8 @@
 // RUN: split-file %s %t
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats weight-bits=9" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats act-bits=1" 2>&1 | FileCheck %s --check-prefix=ABITS
-// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats act-range=kl" 2>&1 | FileCheck %s --check-prefix=RANGE
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats act-range=entropy" 2>&1 | FileCheck %s --check-prefix=RANGE
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats bias-correction=data" 2>&1 | FileCheck %s --check-prefix=CORRECTION
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats layer-bits=1=12" 2>&1 | FileCheck %s --check-prefix=LAYER
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/missing.stats" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/other.stats" 2>&1 | FileCheck %s --check-prefix=MISMATCH
@@ -13,7 +14,8 @@
 // Option errors are reported on the module and fail the pass.
 // BITS: error: unsupported weight bit width 9: qopt quantizes to 2..8 bits
 // ABITS: error: unsupported activation bit width 1: qopt quantizes to 2..8 bits
-// RANGE: error: unknown act-range 'kl': expected minmax, percentile or mse
+// RANGE: error: unknown act-range 'entropy': expected minmax, percentile, mse or kl
+// CORRECTION: error: unknown bias-correction 'data': expected none, analytic or empirical
 // LAYER: error: unsupported bit width in layer-bits entry '1=12'
 // MISSING: error: {{.*}}missing.stats
 // MISMATCH: graph.mlir:{{[0-9]+}}:{{[0-9]+}}: error: statistics file '{{.*}}other.stats' does not match the graph: tensor #1 is tosa.clamp 'tensor<1x4xf32>' here but tosa.clamp [1, 8] in the file

@@ -7,8 +7,15 @@
 // A batch along a new leading dimension is the same 5 samples.
 // RUN: qopt-calibrate %s --inputs %t/x5.npy --inputs %t/y --bins 16 -o %t/b.stats
 // RUN: diff %t/a.stats %t/b.stats
+// The ptq pipeline's prepare defaults, and flags over them.
+// RUN: qopt-calibrate %s --inputs %t/x.npy --inputs %t/y --pipeline ptq -o %t/c.stats
+// RUN: FileCheck %s --check-prefix=PTQ < %t/c.stats
+// PTQ: "prepare": "equalize=true relu6=skip absorb-high-bias=true"
+// RUN: qopt-calibrate %s --inputs %t/x.npy --inputs %t/y --pipeline ptq --equalize=false -o %t/d.stats
+// RUN: FileCheck %s --check-prefix=NOCLE < %t/d.stats
+// NOCLE: "prepare": "equalize=false absorb-high-bias=true"
 
-// CHECK: qopt-stats 1 main samples 5
+// CHECK: qopt-stats 1 main samples 5 prepare 'equalize=false absorb-high-bias=false' fingerprint 16 hex digits
 // CHECK-NEXT: 0 arg [1, 4, 4, 2]: ok
 // CHECK-NEXT: 1 arg [1, 4, 4, 3]: ok
 // CHECK-NEXT: 2 tosa.conv2d [1, 4, 4, 3]: ok

@@ -30,6 +30,11 @@ getActivationTensorIds(mlir::func::FuncOp func);
 /// "arg" for arguments, else the producing op's name (e.g. "tosa.conv2d").
 std::string describeActivation(mlir::Value v);
 
+/// A hash of `func`'s printed form (weights included; locations not), as 16
+/// hex digits: statistics files record it to recognize the graph they
+/// describe.
+std::string graphFingerprint(mlir::func::FuncOp func);
+
 /// The function a module-level qopt pass works on: `name` if non-empty,
 /// else the single public function with a body. Emits an error at the
 /// module's location and returns null when there is none or it is ambiguous.

@@ -2,13 +2,20 @@
 //
 // What `qopt-calibrate` measures and `qopt-quantize` reads: per activation
 // tensor (canonical order, see ActivationTensors.h) its min, max and a
-// histogram over [min, max]. Stored as JSON:
+// histogram over [min, max], and the mean of each channel (innermost
+// dimension). The file also records how the graph was prepared and a
+// fingerprint of the prepared graph, so that statistics of another graph are
+// refused (qopt-check-statistics). Stored as JSON:
 //
 //   {"format": "qopt-stats", "version": 1, "function": "main",
-//    "samples": 64,
+//    "samples": 64, "prepare": "equalize=false absorb-high-bias=false",
+//    "fingerprint": "9f86d081884c7d65",
 //    "tensors": [{"id": 0, "source": "arg", "shape": [1, 8, 8, 3],
-//                 "min": -1.2, "max": 3.4, "histogram": [..2048 counts..]},
+//                 "min": -1.2, "max": 3.4, "histogram": [..2048 counts..],
+//                 "channel_mean": [0.1, 0.5, -0.2]},
 //                ...]}
+//
+// "prepare", "fingerprint" and "channel_mean" are optional.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,11 +37,14 @@ struct TensorStatistics {
   Histogram histogram; // min/max of the data and its histogram
   /// NaN and infinite values left out of the histogram (not stored).
   int64_t nonFinite = 0;
+  std::vector<double> channelMean; // per innermost index; empty if unknown
 };
 
 struct CalibrationStatistics {
   std::string function;
   int64_t samples = 0;
+  std::string prepare;     // PrepareConfig::str() of the calibrated graph
+  std::string fingerprint; // graphFingerprint() of the calibrated function
   std::vector<TensorStatistics> tensors;
 };
 

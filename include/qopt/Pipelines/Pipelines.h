@@ -8,9 +8,48 @@
 
 namespace qopt {
 
-/// Options of `--qopt-quantize-pipeline`; they mirror `qopt-quantize`.
-struct QuantizePipelineOptions
-    : public mlir::PassPipelineOptions<QuantizePipelineOptions> {
+/// The prepare steps that change weights. Statistics gathered on a graph
+/// prepared one way do not describe a graph prepared another way, so
+/// qopt-calibrate records them and the quantize pipelines check them.
+struct PrepareConfig {
+  bool equalize = false;
+  std::string relu6 = "skip";
+  bool absorbHighBias = false;
+
+  /// Canonical text, recorded in statistics files: `relu6` only matters
+  /// with `equalize`.
+  std::string str() const;
+};
+
+/// Options of the prepare steps, shared by every pipeline that prepares.
+template <typename Derived>
+struct PrepareOptions : public mlir::PassPipelineOptions<Derived> {
+  template <typename T> using Option = mlir::detail::PassOptions::Option<T>;
+
+  Option<bool> equalize{
+      *this, "equalize",
+      llvm::cl::desc("Cross-layer equalization (qopt-equalize-cross-layer)"),
+      llvm::cl::init(false)};
+  Option<std::string> relu6{
+      *this, "relu6",
+      llvm::cl::desc("Equalization across a bounded ReLU: skip or approximate"),
+      llvm::cl::init("skip")};
+  Option<bool> absorbHighBias{
+      *this, "absorb-high-bias",
+      llvm::cl::desc("High-bias absorption (qopt-absorb-high-bias)"),
+      llvm::cl::init(false)};
+
+  PrepareConfig prepareConfig() const {
+    return {equalize, relu6, absorbHighBias};
+  }
+};
+
+/// Options of `--qopt-prepare-pipeline`.
+struct PreparePipelineOptions : PrepareOptions<PreparePipelineOptions> {};
+
+/// Options of `--qopt-quantize-pipeline`: the prepare steps, bias correction
+/// and the options of `qopt-quantize`. Every step is off by default.
+struct QuantizePipelineOptions : PrepareOptions<QuantizePipelineOptions> {
   Option<std::string> stats{
       *this, "stats", llvm::cl::desc("Statistics file from qopt-calibrate")};
   Option<std::string> entry{*this, "entry",
@@ -21,7 +60,7 @@ struct QuantizePipelineOptions
   Option<unsigned> actBits{*this, "act-bits",
                            llvm::cl::desc("Activation bit width (2..8)"),
                            llvm::cl::init(8)};
-  ListOption<std::string> layerBits{
+  mlir::detail::PassOptions::ListOption<std::string> layerBits{
       *this, "layer-bits",
       llvm::cl::desc("Per-layer bit widths `N=W` or `N=W/A`")};
   Option<bool> perChannel{*this, "per-channel",
@@ -29,7 +68,7 @@ struct QuantizePipelineOptions
                           llvm::cl::init(true)};
   Option<std::string> actRange{
       *this, "act-range",
-      llvm::cl::desc("Activation range: minmax, percentile or mse"),
+      llvm::cl::desc("Activation range: minmax, percentile, mse or kl"),
       llvm::cl::init("minmax")};
   Option<double> percentile{*this, "percentile",
                             llvm::cl::desc("Percentile for act-range"),
@@ -37,6 +76,16 @@ struct QuantizePipelineOptions
   Option<std::string> weightRange{*this, "weight-range",
                                   llvm::cl::desc("Weight range: minmax or mse"),
                                   llvm::cl::init("minmax")};
+  Option<std::string> biasCorrection{
+      *this, "bias-correction",
+      llvm::cl::desc("Bias correction: none, analytic (from folded batch "
+                     "norm statistics) or empirical (from calibration "
+                     "statistics)"),
+      llvm::cl::init("none")};
+  Option<bool> adaround{
+      *this, "adaround",
+      llvm::cl::desc("AdaRound learned rounding (not implemented yet)"),
+      llvm::cl::init(false)};
   Option<bool> intIO{*this, "int-io",
                      llvm::cl::desc("Integer function arguments and results"),
                      llvm::cl::init(false)};
@@ -50,6 +99,12 @@ struct QuantizePipelineOptions
       llvm::cl::desc("Stop right after quantization, with quant.qcast/dcast "
                      "in the graph"),
       llvm::cl::init(false)};
+};
+
+/// Options of `--qopt-ptq-pipeline`: the same, with the defaults of the
+/// white paper's recommended pipeline.
+struct PTQPipelineOptions : QuantizePipelineOptions {
+  PTQPipelineOptions();
 };
 
 /// How conv2d and matmul are compiled: by the generated kernels of
@@ -77,10 +132,13 @@ struct LowerToLLVMPipelineOptions
 };
 
 /// Float TOSA clean-up that the calibrator and the quantizer both run first:
-/// canonicalize, fold constants, fold batch norm, CSE.
-void buildPreparePipeline(mlir::OpPassManager &pm);
+/// canonicalize, fold constants, fold batch norm, CSE; then the steps of
+/// `config` that change weights.
+void buildPreparePipeline(mlir::OpPassManager &pm,
+                          const PrepareConfig &config = {});
 
-/// Prepare, quantize, then integerize (or simulate) and lower the remaining
+/// Prepare, check the statistics against the prepared graph, quantize (with
+/// bias correction), then integerize (or simulate) and lower the remaining
 /// casts.
 void buildQuantizePipeline(mlir::OpPassManager &pm,
                            const QuantizePipelineOptions &options);

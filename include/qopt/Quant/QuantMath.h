@@ -136,6 +136,16 @@ double histogramSquaredError(const Histogram &h, const QuantParams &p);
 /// zero-width histogram gives its own range widened to contain 0.
 std::pair<double, double> mseRange(const Histogram &h, unsigned bits);
 
+/// Clipping range minimizing the KL divergence between the histogram and
+/// its `bits`-bit quantization, TensorRT's entropy calibration adapted to
+/// asymmetric ranges (the algorithm is documented with qopt-quantize's
+/// act-range=kl): windows of i = 2^bits..N bins, [s, s + i) with
+/// s = floor(z·(N − i)/N + 1/2) for zero at bin position z = −min/width
+/// (clamped to [0, N]), shrink toward zero. Returns the best window's edges
+/// widened to contain 0; a histogram of at most 2^bits bins, or empty or
+/// zero-width, gives its own range widened to contain 0.
+std::pair<double, double> klRange(const Histogram &h, unsigned bits);
+
 /// sum (w - dequantize(quantize(w, p)))^2.
 double squaredError(llvm::ArrayRef<float> w, const QuantParams &p);
 

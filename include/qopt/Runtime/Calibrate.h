@@ -3,7 +3,7 @@
 // What qopt-calibrate does and qoptc --samples does before quantizing: the
 // prepare pipeline (as the quantizer runs it, so that tensor ids match),
 // every activation returned from the entry function, a JIT run over the
-// samples, and min/max and a histogram per activation.
+// samples, and min/max, a histogram and per-channel means per activation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +11,7 @@
 #define QOPT_RUNTIME_CALIBRATE_H
 
 #include "qopt/Calibration/Statistics.h"
+#include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Samples.h"
 
@@ -53,12 +54,16 @@ struct CalibrateOptions {
   std::vector<std::string> inputs;
   /// Histogram bins per tensor (> 0).
   unsigned bins = 2048;
+  /// The prepare steps that change weights (the quantize pipeline must run
+  /// the same; the statistics record them).
+  PrepareConfig prepare;
   /// Called after every sample of pass 1 (ranges) and pass 2 (histograms).
   llvm::function_ref<void(unsigned pass, size_t done, size_t total)> progress;
 };
 
 /// Runs the prepare pipeline on `module` in place, then measures its
-/// activations over the samples. Problems with the model are emitted as
+/// activations over the samples and records how the graph was prepared
+/// and its fingerprint. Problems with the model are emitted as
 /// diagnostics on its context (failure, with an empty error message);
 /// problems with the samples come back as an error naming the file.
 llvm::Expected<CalibrationStatistics>

@@ -44,9 +44,21 @@ struct Layer {
   mlir::Value output;
   int64_t outChannels, inChannels;
 
-  /// The output and input channel of weight element `i`.
+  /// The output and input channel of weight element `i`, and its kernel
+  /// position (row-major over KHxKW; 0 for a fully connected layer).
   int64_t outputChannel(int64_t i) const;
   int64_t inputChannel(int64_t i) const;
+  int64_t tap(int64_t i) const;
+
+  /// Per kernel position, the fraction of output positions where it reads
+  /// the input rather than padding (all ones without padding).
+  llvm::SmallVector<double> tapCoverage() const;
+
+  /// Per output channel, the mean over all output positions of `error`·x
+  /// for inputs of mean `inputMean` (one per input channel) and zero
+  /// padding: Σ error·E[x]·coverage, with `error` one value per weight.
+  llvm::SmallVector<double> meanShift(llvm::ArrayRef<double> error,
+                                      llvm::ArrayRef<double> inputMean) const;
 
   /// Per output channel statistics of the folded batch norm, if recorded.
   std::optional<std::pair<llvm::SmallVector<double>, llvm::SmallVector<double>>>
@@ -89,6 +101,15 @@ struct Link {
   /// k % channels (a reshape may flatten HxWxC into the FC's rows).
   int64_t channels;
 };
+
+/// The mean of each input channel of `next` (which `link` leads to from
+/// `prev`) when `prev`'s pre-activation is N(β, γ²) per channel, β and γ
+/// its recorded batch norm statistics, through the link's activation
+/// (identity, ReLU or bounded ReLU) and reshapes/average pools. None when
+/// `prev` records no statistics, the link has a max pool, or the channels do
+/// not map onto `next`'s inputs.
+std::optional<llvm::SmallVector<double>>
+getAnalyticInputMeans(const Layer &prev, const Link &link, const Layer &next);
 
 /// The link from `layer` to the next op that can be a layer: its output has
 /// a single use and so has every value on the way. Null when the chain

@@ -68,6 +68,36 @@ def ExposeActivations : Pass<"qopt-expose-activations", "mlir::ModuleOp"> {
   ];
 }
 
+def CheckStatistics : Pass<"qopt-check-statistics", "mlir::ModuleOp"> {
+  let summary = "Verify that a statistics file was gathered on this graph";
+  let description = [{
+    Statistics describe the activations of the graph they were gathered on.
+    Cross-layer equalization and high-bias absorption change weights, and
+    so every activation behind them: statistics of a graph prepared with
+    other options, or of an older version of the model, would quantize with
+    ranges that do not fit and no other check would notice. `qopt-calibrate`
+    records in the statistics file how it prepared the graph
+    (`"prepare"`) and a fingerprint of the prepared entry function
+    (`"fingerprint"`: a hash of its printed form, weights included).
+
+    Run right after the prepare pipeline, this pass fails with an error at
+    the entry function when the file was gathered with other prepare
+    options than `prepare` (the canonical text of the pipeline's, e.g.
+    `equalize=true relu6=skip absorb-high-bias=true`), when the function's
+    fingerprint differs from the recorded one, or when the file records
+    neither (statistics written by hand or by an older qopt-calibrate).
+    The quantize pipelines run it before `qopt-quantize`.
+  }];
+  let options = [
+    Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+           "Statistics file written by qopt-calibrate (required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
+           "Function to check (default: the function named in the statistics)">,
+    Option<"prepare", "prepare", "std::string", /*default=*/"\"\"",
+           "How the graph was prepared (canonical prepare options)">,
+  ];
+}
+
 def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
   let summary = "Insert quant.qcast/quant.dcast from calibration statistics";
   let description = [{
@@ -96,8 +126,32 @@ def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
     Bit widths 2..8 are selectable globally (`weight-bits`, `act-bits`) and
     per layer (`layer-bits`); widths below 8 use narrow storage such as
     `i8<-8:7>`. Activation ranges come from the statistics by min-max,
-    percentile or MSE-optimal clipping; weight ranges from the weights
-    themselves by min-max or MSE-optimal clipping.
+    percentile, MSE-optimal clipping or KL divergence; weight ranges from
+    the weights themselves by min-max or MSE-optimal clipping.
+
+    `act-range=kl` is TensorRT's entropy calibration on the statistics'
+    histogram (N bins over `[min, max]`): for every width `i` from `2^bits`
+    to N bins, a window of `i` bins around zero (shrunk toward zero in
+    proportion to each side, so `[0, i)` for a non-negative tensor) is the
+    candidate range. P is the histogram inside the window with the clipped
+    mass added to its end bins; Q merges the window's bins into `2^bits`
+    groups (the last one takes the remainder) and spreads each group's
+    count evenly over the bins where P is non-zero. Both are smoothed (zero
+    bins get 1e-4, taken from the others) and the window with the smallest
+    KL(P‖Q) wins.
+
+    Bias correction (`bias-correction`) compensates the shift of each
+    output's mean that weight rounding causes, `E[(Ŵ − W)x] = ε·E[x]`, by
+    `b ← b − ε·E[x]` before the bias is quantized, with the exact `Ŵ` this
+    pass chooses (bits, per-channel or not, clipping). `E[x]` per input
+    channel comes from the calibration statistics' per-channel means
+    (`empirical`) or from the batch norm statistics that
+    `qopt-fold-batchnorm` recorded on the layer before (`analytic`, as
+    `qopt-correct-bias` computes it; layers without them are left alone).
+    A zero-padded convolution sees 0, not `E[x]`, at padded taps: each tap's
+    term is weighted by the fraction of output positions where that tap
+    reads the input, so the bias matches the mean over all output
+    positions. A fully connected layer without a bias is left alone.
 
     Function arguments and results keep their float types (quantize on
     entry, dequantize on exit) and carry the quantization of the value as a
@@ -119,11 +173,14 @@ def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
     Option<"perChannel", "per-channel", "bool", /*default=*/"true",
            "Quantize weights per output channel (else per tensor)">,
     Option<"actRange", "act-range", "std::string", /*default=*/"\"minmax\"",
-           "Activation range setting: minmax, percentile or mse">,
+           "Activation range setting: minmax, percentile, mse or kl">,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
            "Percentile kept by act-range=percentile">,
     Option<"weightRange", "weight-range", "std::string", /*default=*/"\"minmax\"",
            "Weight range setting: minmax or mse">,
+    Option<"biasCorrection", "bias-correction", "std::string",
+           /*default=*/"\"none\"",
+           "Bias correction: none, analytic or empirical">,
     Option<"intIO", "int-io", "bool", /*default=*/"false",
            "Give the function integer arguments and results">,
   ];
@@ -217,9 +274,16 @@ def CorrectBias : Pass<"qopt-correct-bias", "mlir::func::FuncOp"> {
     through identity (`E = β`), a ReLU (`E = γ·φ(−β/γ) + β·(1 − Φ(−β/γ))`)
     or a bounded ReLU `clamp(0, h)` (the clipped normal's mean), reshapes
     and average pools. Other layers, such as the first one or those after
-    a max pool, are left alone: their input mean needs data (the empirical
-    variant, from per-channel input means the statistics file does not hold
-    yet).
+    a max pool, are left alone: their input mean needs data
+    (`qopt-quantize` with `bias-correction=empirical`, from the per-channel
+    means of the calibration statistics). At taps of a zero-padded
+    convolution the input is 0, not `E[x]`: each tap's term is weighted by
+    the fraction of output positions where it reads the input.
+
+    `qopt-quantize` has the same correction built in
+    (`bias-correction=analytic`), with the quantizer's own rounding; this
+    pass is the data-free variant for graphs that are not quantized by
+    qopt-quantize.
   }];
   let options = [
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",

@@ -9,7 +9,8 @@
                                 compares its statistics with the file
 
 All values are small integers, so float32 arithmetic is exact and min, max
-and every histogram count must match bit for bit.
+and every histogram count must match bit for bit; the per-channel means
+within 1e-12.
 """
 
 import json
@@ -59,14 +60,20 @@ def main():
     with open(sys.argv[3]) as f:
         stats = json.load(f)
     print(f"{stats['format']} {stats['version']} {stats['function']} "
-          f"samples {stats['samples']}")
+          f"samples {stats['samples']} prepare '{stats['prepare']}' "
+          f"fingerprint {len(stats['fingerprint'])} hex digits")
     per_sample = [activations(x[i], y[i]) for i in range(SAMPLES)]
     for t in stats["tensors"]:
         values = np.concatenate([s[t["id"]].ravel() for s in per_sample])
         lo, hi = values.min(), values.max()
+        channels = t["shape"][-1]
+        mean = np.concatenate(
+            [s[t["id"]].reshape(-1, channels) for s in per_sample]).astype(
+            np.float64).mean(0)
         ok = (t["min"] == lo and t["max"] == hi and
               t["histogram"] == histogram(values, lo, hi) and
-              list(per_sample[0][t["id"]].shape) == t["shape"])
+              list(per_sample[0][t["id"]].shape) == t["shape"] and
+              np.abs(np.array(t["channel_mean"]) - mean).max() <= 1e-12)
         print(f"{t['id']} {t['source']} {t['shape']}: "
               f"{'ok' if ok else 'FAIL'}")
 
