@@ -645,7 +645,8 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
       for (size_t i = 0; i < w.size(); ++i)
         error.push_back(
             qopt::dequantize(
-                q[i], params[(int64_t(i) / channels.stride) % channels.channels]) -
+                q[i],
+                params[(int64_t(i) / channels.stride) % channels.channels]) -
             w[i]);
       meanShift = layer->meanShift(error, *mean);
     }

@@ -4,7 +4,9 @@
 //         [--input-shape name=d0,d1,... --nhwc-io]            (ONNX)
 //         [--calibration=model.stats | --samples=calib.npy|dir/ ...]
 //         [--weight-bits=8 --act-bits=8 --layer-bits=... --per-channel
-//          --act-range=... --percentile=... --weight-range=... --int-io]
+//          --act-range=... --percentile=... --weight-range=... --int-io
+//          --pipeline=quantize|ptq --equalize --relu6=... --absorb-high-bias
+//          --bias-correction=...]
 //         [--name NAME] [--entry FN] [--shared] [--asm] [--reference] -o out/
 //
 // writes out/<name>.o, out/<name>.h, out/<name>.report.txt, with --shared
@@ -82,6 +84,25 @@ static cl::list<std::string> samples(
     "samples", cl::value_desc("file.npy|dir"), cl::cat(quantCategory),
     cl::desc("Calibrate on these samples of an argument (an .npy batch or a "
              "directory of .npy files; once per argument), then quantize"));
+static cl::opt<std::string> pipeline(
+    "pipeline", cl::init("quantize"), cl::value_desc("quantize|ptq"),
+    cl::cat(quantCategory),
+    cl::desc("quantize (qopt-quantize-pipeline, every PTQ step off) or ptq "
+             "(qopt-ptq-pipeline, the white paper's steps on); the options "
+             "below override its defaults"));
+static cl::opt<bool>
+    equalize("equalize", cl::cat(quantCategory),
+             cl::desc("Cross-layer equalization (before calibration)"));
+static cl::opt<std::string>
+    relu6("relu6", cl::value_desc("skip|approximate"), cl::cat(quantCategory),
+          cl::desc("Equalization across a bounded ReLU"));
+static cl::opt<bool>
+    absorbHighBias("absorb-high-bias", cl::cat(quantCategory),
+                   cl::desc("High-bias absorption (before calibration)"));
+static cl::opt<std::string>
+    biasCorrection("bias-correction", cl::cat(quantCategory),
+                   cl::value_desc("none|analytic|empirical"),
+                   cl::desc("Bias correction of the weights' rounding"));
 static cl::opt<unsigned> weightBits("weight-bits", cl::init(8),
                                     cl::cat(quantCategory),
                                     cl::desc("Weight bit width (2..8)"));
@@ -97,7 +118,7 @@ static cl::opt<bool> perChannel("per-channel", cl::init(true),
                                 cl::desc("Per-channel weights"));
 static cl::opt<std::string>
     actRange("act-range", cl::init("minmax"), cl::cat(quantCategory),
-             cl::desc("Activation range: minmax, percentile or mse"));
+             cl::desc("Activation range: minmax, percentile, mse or kl"));
 static cl::opt<double> percentile("percentile", cl::init(99.99),
                                   cl::cat(quantCategory),
                                   cl::desc("Percentile for --act-range"));
@@ -137,9 +158,19 @@ static std::string identifierFrom(StringRef stem) {
 
 /// The first quantization option given without --calibration or --samples.
 static cl::Option *strayQuantOption() {
-  cl::Option *options[] = {&weightBits,  &actBits,  std::addressof(layerBits),
-                           &perChannel,  &actRange, &percentile,
-                           &weightRange, &intIO};
+  cl::Option *options[] = {&pipeline,
+                           &equalize,
+                           &relu6,
+                           &absorbHighBias,
+                           &weightBits,
+                           &actBits,
+                           std::addressof(layerBits),
+                           &perChannel,
+                           &actRange,
+                           &percentile,
+                           &weightRange,
+                           &biasCorrection,
+                           &intIO};
   for (cl::Option *option : options)
     if (option->getNumOccurrences())
       return option;
@@ -166,24 +197,42 @@ static std::unique_ptr<qopt::ModelFile> loadModel(StringRef path) {
   return model->module ? std::move(model) : nullptr;
 }
 
+/// The named pipeline's options with the flags given over its defaults.
+static std::unique_ptr<qopt::QuantizePipelineOptions> pipelineOptions() {
+  std::unique_ptr<qopt::QuantizePipelineOptions> options;
+  if (pipeline == "ptq")
+    options = std::make_unique<qopt::PTQPipelineOptions>();
+  else
+    options = std::make_unique<qopt::QuantizePipelineOptions>();
+  auto set = [](auto &option, auto &flag) {
+    if (flag.getNumOccurrences())
+      option = flag.getValue();
+  };
+  set(options->equalize, equalize);
+  set(options->relu6, relu6);
+  set(options->absorbHighBias, absorbHighBias);
+  set(options->weightBits, weightBits);
+  set(options->actBits, actBits);
+  options->layerBits =
+      ArrayRef(std::vector<std::string>(layerBits.begin(), layerBits.end()));
+  set(options->perChannel, perChannel);
+  set(options->actRange, actRange);
+  set(options->percentile, percentile);
+  set(options->weightRange, weightRange);
+  set(options->biasCorrection, biasCorrection);
+  set(options->intIO, intIO);
+  options->entry = entry;
+  return options;
+}
+
 /// Quantizes the float model with the statistics in `stats`.
 static LogicalResult quantize(ModuleOp module, StringRef stats) {
-  qopt::QuantizePipelineOptions options;
-  options.stats = stats.str();
-  options.entry = entry;
-  options.weightBits = weightBits;
-  options.actBits = actBits;
-  options.layerBits =
-      ArrayRef(std::vector<std::string>(layerBits.begin(), layerBits.end()));
-  options.perChannel = perChannel;
-  options.actRange = actRange;
-  options.percentile = percentile;
-  options.weightRange = weightRange;
-  options.intIO = intIO;
+  std::unique_ptr<qopt::QuantizePipelineOptions> options = pipelineOptions();
+  options->stats = stats.str();
   mlir::PassManager pm = mlir::PassManager::on<ModuleOp>(module.getContext());
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
-  qopt::buildQuantizePipeline(pm, options);
+  qopt::buildQuantizePipeline(pm, *options);
   return pm.run(module);
 }
 
@@ -192,6 +241,7 @@ static FailureOr<std::string> calibrate(ModuleOp module) {
   qopt::CalibrateOptions options;
   options.entry = entry;
   options.inputs.assign(samples.begin(), samples.end());
+  options.prepare = pipelineOptions()->prepareConfig();
   Expected<qopt::CalibrationStatistics> stats =
       qopt::calibrateModel(module, options);
   if (!stats) {
@@ -272,6 +322,9 @@ int main(int argc, char **argv) {
     return fail("--" + stray->ArgStr +
                 " needs --calibration or --samples (without them the model "
                 "is compiled as it is)");
+  if (pipeline != "quantize" && pipeline != "ptq")
+    return fail("unknown --pipeline '" + pipeline +
+                "': expected quantize or ptq");
   options.entry = entry;
   options.shared = shared;
   options.assembly = assembly;
