@@ -6,6 +6,7 @@
 #include "qopt/Codegen/Passes.h"
 #include "qopt/Conversion/Passes.h"
 #include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Pipelines/QuantizePipelines.h"
 #include "qopt/Target/Passes.h"
 #include "qopt/Transforms/Passes.h"
 
@@ -28,6 +29,7 @@ void registerAllPasses() {
   registerQoptCodegenPasses();
   registerQoptTargetPasses();
   registerQoptPipelines();
+  registerQuantizePipelines();
 }
 
 } // namespace qopt

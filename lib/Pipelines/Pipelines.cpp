@@ -21,18 +21,6 @@ std::string PrepareConfig::str() const {
   return text + " absorb-high-bias=" + (absorbHighBias ? "true" : "false");
 }
 
-PTQPipelineOptions::PTQPipelineOptions() {
-  // Nagel et al. 2021, section 4.1: equalize, absorb high biases, set weight
-  // ranges by MSE, correct biases (or AdaRound) and set activation ranges by
-  // MSE. Bounded ReLUs stay exact: approximating them changes the float
-  // function.
-  equalize.setInitialValue(true);
-  absorbHighBias.setInitialValue(true);
-  weightRange.setInitialValue("mse");
-  actRange.setInitialValue("mse");
-  biasCorrection.setInitialValue("empirical");
-}
-
 void buildPreparePipeline(OpPassManager &pm, const PrepareConfig &config) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createCanonicalizerPass());
@@ -45,57 +33,6 @@ void buildPreparePipeline(OpPassManager &pm, const PrepareConfig &config) {
                                           /*tolerance=*/1e-6, config.relu6}));
   if (config.absorbHighBias)
     fpm.addPass(createAbsorbHighBias());
-}
-
-void buildQuantizePipeline(OpPassManager &pm,
-                           const QuantizePipelineOptions &options) {
-  PrepareConfig prepare = options.prepareConfig();
-  buildPreparePipeline(pm, prepare);
-  pm.addPass(
-      createCheckStatistics({options.stats, options.entry, prepare.str()}));
-  QuantizeOptions quantize;
-  quantize.statsFile = options.stats;
-  quantize.entry = options.entry;
-  quantize.weightBits = options.weightBits;
-  quantize.actBits = options.actBits;
-  quantize.layerBits.assign(options.layerBits.begin(), options.layerBits.end());
-  quantize.perChannel = options.perChannel;
-  quantize.actRange = options.actRange;
-  quantize.percentile = options.percentile;
-  quantize.weightRange = options.weightRange;
-  quantize.biasCorrection = options.biasCorrection;
-  quantize.intIO = options.intIO;
-  pm.addPass(createQuantize(quantize));
-  if (options.keepQDQ)
-    return;
-  OpPassManager &fpm = pm.nest<func::FuncOp>();
-  if (!options.simulate)
-    fpm.addPass(createIntegerize());
-  fpm.addPass(createLowerQuant());
-  fpm.addPass(createCanonicalizerPass());
-  fpm.addPass(createCSEPass());
-}
-
-/// Registers a quantize pipeline whose options are `Options`; options the
-/// pipeline cannot honour are reported through the registry's handler.
-template <typename Options>
-static void registerQuantizePipeline(StringRef name, StringRef description) {
-  registerPassPipeline(
-      name, description,
-      [](OpPassManager &pm, StringRef text,
-         function_ref<LogicalResult(const Twine &)> errorHandler) {
-        Options options;
-        if (failed(options.parseFromString(text)))
-          return failure();
-        if (options.adaround)
-          return errorHandler("adaround=true: AdaRound is not implemented "
-                              "yet; use bias-correction instead");
-        buildQuantizePipeline(pm, options);
-        return success();
-      },
-      [](function_ref<void(const detail::PassOptions &)> handler) {
-        handler(Options());
-      });
 }
 
 static void addPipeline(OpPassManager &pm, StringRef pipeline) {
@@ -157,15 +94,6 @@ void registerQoptPipelines() {
       [](OpPassManager &pm, const PreparePipelineOptions &options) {
         buildPreparePipeline(pm, options.prepareConfig());
       });
-  registerQuantizePipeline<QuantizePipelineOptions>(
-      "qopt-quantize-pipeline",
-      "Float TOSA + calibration statistics → integer TOSA (or the QDQ "
-      "simulation with simulate=true); every PTQ step off by default");
-  registerQuantizePipeline<PTQPipelineOptions>(
-      "qopt-ptq-pipeline",
-      "The white paper's PTQ pipeline: prepare, cross-layer equalization, "
-      "high-bias absorption, MSE weight ranges, empirical bias correction, "
-      "MSE activation ranges, integerize; each step an option");
   PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "qopt-lower-to-llvm-pipeline",
       "TOSA (float, QDQ or integer) → LLVM dialect for the JIT",

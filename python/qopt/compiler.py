@@ -258,6 +258,18 @@ def _prepare_flags(pipeline, equalize, relu6, absorb_high_bias):
     return args
 
 
+def _save_samples(samples, directory, stem):
+    """Writes `samples` (an array, or a list of arrays, one per function
+    argument) as float32 .npy files in `directory`; returns their paths."""
+    if not isinstance(samples, (list, tuple)):
+        samples = [samples]
+    paths = [os.path.join(directory, f"{stem}{i}.npy")
+             for i in range(len(samples))]
+    for path, s in zip(paths, samples):
+        np.save(path, np.ascontiguousarray(s, dtype=np.float32))
+    return paths
+
+
 def calibrate(model, samples, path, pipeline="quantize", equalize=None,
               relu6=None, absorb_high_bias=None):
     """Writes to `path` the activation statistics of a float model over
@@ -266,13 +278,9 @@ def calibrate(model, samples, path, pipeline="quantize", equalize=None,
     prepared as `pipeline` ("quantize" or "ptq") prepares it, with the
     prepare options given; quantize with the same ones."""
     model = _as_model(model)
-    if not isinstance(samples, (list, tuple)):
-        samples = [samples]
     with tempfile.TemporaryDirectory(prefix="qopt-calib-") as tmp:
         args = _prepare_flags(pipeline, equalize, relu6, absorb_high_bias)
-        for i, s in enumerate(samples):
-            name = os.path.join(tmp, f"calib{i}.npy")
-            np.save(name, np.ascontiguousarray(s, dtype=np.float32))
+        for name in _save_samples(samples, tmp, "calib"):
             args += ["--inputs", name]
         run_tool("qopt-calibrate", model.path, *args, "-o", path)
     return path
@@ -294,7 +302,8 @@ def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
     "ptq" (qopt-ptq-pipeline: the white paper's pipeline, every step on).
     The steps' options override the pipeline's defaults when not None:
     `equalize`, `relu6` ("skip" or "approximate"), `absorb_high_bias`,
-    `bias_correction` ("none", "analytic" or "empirical"), `adaround`,
+    `bias_correction` ("none", "analytic" or "empirical"), `adaround`
+    (learned rounding on the `calibration` samples, qopt-adaround),
     `act_range` ("minmax", "percentile", "mse" or "kl") and `weight_range`
     ("minmax" or "mse")."""
     _check_pipeline(pipeline)
@@ -309,6 +318,13 @@ def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
                f"act-bits={act_bits}",
                f"per-channel={_flag(per_channel)}",
                f"simulate={_flag(simulate)}", f"int-io={_flag(int_io)}"]
+    if adaround:
+        # qopt-adaround runs the model on the samples themselves.
+        if calibration is None:
+            raise QoptError("adaround=True needs the calibration samples, "
+                            "not only statistics")
+        options.append("samples=" + ",".join(
+            _save_samples(calibration, work, "adaround")))
     for name, value in (("equalize", equalize), ("relu6", relu6),
                         ("absorb-high-bias", absorb_high_bias),
                         ("bias-correction", bias_correction),

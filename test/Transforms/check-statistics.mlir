@@ -21,8 +21,6 @@
 
 // A file that records neither (written by hand).
 // RUN: qopt-mlir %t/hand.mlir --qopt-check-statistics="stats=%t/hand.stats prepare='equalize=false absorb-high-bias=false'" --verify-diagnostics -o /dev/null
-// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats adaround=true" 2>&1 | FileCheck %s --check-prefix=ADAROUND
-// ADAROUND: adaround=true: AdaRound is not implemented yet; use bias-correction instead
 
 //--- graph.mlir
 func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {

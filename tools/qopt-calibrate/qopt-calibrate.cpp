@@ -14,7 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/InitAll.h"
-#include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Pipelines/QuantizePipelines.h"
 #include "qopt/Runtime/Calibrate.h"
 #include "qopt/Support/ModelFile.h"
 

@@ -6,7 +6,7 @@
 //         [--weight-bits=8 --act-bits=8 --layer-bits=... --per-channel
 //          --act-range=... --percentile=... --weight-range=... --int-io
 //          --pipeline=quantize|ptq --equalize --relu6=... --absorb-high-bias
-//          --bias-correction=...]
+//          --bias-correction=... --adaround]
 //         [--name NAME] [--entry FN] [--shared] [--asm] [--reference] -o out/
 //
 // writes out/<name>.o, out/<name>.h, out/<name>.report.txt, with --shared
@@ -20,7 +20,7 @@
 
 #include "qopt/Import/OnnxImporter.h"
 #include "qopt/InitAll.h"
-#include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Pipelines/QuantizePipelines.h"
 #include "qopt/Runtime/Calibrate.h"
 #include "qopt/Support/ModelFile.h"
 #include "qopt/Target/Compile.h"
@@ -74,7 +74,7 @@ static cl::opt<bool>
                     "ONNX model's NCHW"));
 
 // Quantization: the options of --qopt-quantize-pipeline (see
-// qopt/Pipelines/Pipelines.h), which also checks their values.
+// qopt/Pipelines/QuantizePipelines.h), which also checks their values.
 static cl::OptionCategory
     quantCategory("Quantization options (with --calibration or --samples)");
 static cl::opt<std::string> calibration(
@@ -103,6 +103,10 @@ static cl::opt<std::string>
     biasCorrection("bias-correction", cl::cat(quantCategory),
                    cl::value_desc("none|analytic|empirical"),
                    cl::desc("Bias correction of the weights' rounding"));
+static cl::opt<bool>
+    adaround("adaround", cl::cat(quantCategory),
+             cl::desc("AdaRound learned rounding on the --samples "
+                      "(qopt-adaround)"));
 static cl::opt<unsigned> weightBits("weight-bits", cl::init(8),
                                     cl::cat(quantCategory),
                                     cl::desc("Weight bit width (2..8)"));
@@ -170,6 +174,7 @@ static cl::Option *strayQuantOption() {
                            &percentile,
                            &weightRange,
                            &biasCorrection,
+                           &adaround,
                            &intIO};
   for (cl::Option *option : options)
     if (option->getNumOccurrences())
@@ -220,6 +225,9 @@ static std::unique_ptr<qopt::QuantizePipelineOptions> pipelineOptions() {
   set(options->percentile, percentile);
   set(options->weightRange, weightRange);
   set(options->biasCorrection, biasCorrection);
+  set(options->adaround, adaround);
+  options->samples =
+      ArrayRef(std::vector<std::string>(samples.begin(), samples.end()));
   set(options->intIO, intIO);
   options->entry = entry;
   return options;
@@ -322,6 +330,12 @@ int main(int argc, char **argv) {
     return fail("--" + stray->ArgStr +
                 " needs --calibration or --samples (without them the model "
                 "is compiled as it is)");
+  if (adaround && !samples.getNumOccurrences())
+    return fail("--adaround learns the rounding on the samples themselves: "
+                "give --samples, not --calibration");
+  if (adaround && layerBits.getNumOccurrences())
+    return fail("--adaround rounds every layer to --weight-bits: it cannot "
+                "be combined with --layer-bits");
   if (pipeline != "quantize" && pipeline != "ptq")
     return fail("unknown --pipeline '" + pipeline +
                 "': expected quantize or ptq");

@@ -1,0 +1,105 @@
+//===- QuantizePipelines.cpp - The quantize and PTQ pipelines -------------===//
+
+#include "qopt/Pipelines/QuantizePipelines.h"
+
+#include "qopt/Conversion/Passes.h"
+#include "qopt/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace qopt {
+
+PTQPipelineOptions::PTQPipelineOptions() {
+  // Nagel et al. 2021, section 4.1: equalize, absorb high biases, set weight
+  // ranges by MSE, correct biases (or AdaRound) and set activation ranges by
+  // MSE. Bounded ReLUs stay exact: approximating them changes the float
+  // function.
+  equalize.setInitialValue(true);
+  absorbHighBias.setInitialValue(true);
+  weightRange.setInitialValue("mse");
+  actRange.setInitialValue("mse");
+  biasCorrection.setInitialValue("empirical");
+}
+
+void buildQuantizePipeline(OpPassManager &pm,
+                           const QuantizePipelineOptions &options) {
+  PrepareConfig prepare = options.prepareConfig();
+  buildPreparePipeline(pm, prepare);
+  pm.addPass(
+      createCheckStatistics({options.stats, options.entry, prepare.str()}));
+  if (options.adaround) {
+    // On the prepared graph; qopt-quantize then keeps the learned integers
+    // (bias correction sees no rounding error left to correct).
+    AdaRoundOptions adaround;
+    adaround.samples.assign(options.samples.begin(), options.samples.end());
+    adaround.entry = options.entry;
+    adaround.weightBits = options.weightBits;
+    adaround.perChannel = options.perChannel;
+    adaround.weightRange = options.weightRange;
+    pm.addPass(createAdaRound(adaround));
+  }
+  QuantizeOptions quantize;
+  quantize.statsFile = options.stats;
+  quantize.entry = options.entry;
+  quantize.weightBits = options.weightBits;
+  quantize.actBits = options.actBits;
+  quantize.layerBits.assign(options.layerBits.begin(), options.layerBits.end());
+  quantize.perChannel = options.perChannel;
+  quantize.actRange = options.actRange;
+  quantize.percentile = options.percentile;
+  quantize.weightRange = options.weightRange;
+  quantize.biasCorrection = options.biasCorrection;
+  quantize.intIO = options.intIO;
+  pm.addPass(createQuantize(quantize));
+  if (options.keepQDQ)
+    return;
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  if (!options.simulate)
+    fpm.addPass(createIntegerize());
+  fpm.addPass(createLowerQuant());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createCSEPass());
+}
+
+/// Registers a quantize pipeline whose options are `Options`; options the
+/// pipeline cannot honour are reported through the registry's handler.
+template <typename Options>
+static void registerQuantizePipeline(StringRef name, StringRef description) {
+  registerPassPipeline(
+      name, description,
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        Options options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        if (options.adaround && options.samples.empty())
+          return errorHandler("adaround=true needs the calibration samples "
+                              "(samples=FILE.npy|DIR, once per argument)");
+        if (options.adaround && !options.layerBits.empty())
+          return errorHandler("adaround=true rounds every layer to "
+                              "weight-bits: it cannot be combined with "
+                              "layer-bits");
+        buildQuantizePipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(Options());
+      });
+}
+
+void registerQuantizePipelines() {
+  registerQuantizePipeline<QuantizePipelineOptions>(
+      "qopt-quantize-pipeline",
+      "Float TOSA + calibration statistics → integer TOSA (or the QDQ "
+      "simulation with simulate=true); every PTQ step off by default");
+  registerQuantizePipeline<PTQPipelineOptions>(
+      "qopt-ptq-pipeline",
+      "The white paper's PTQ pipeline: prepare, cross-layer equalization, "
+      "high-bias absorption, MSE weight ranges, empirical bias correction, "
+      "MSE activation ranges, integerize; each step an option");
+}
+
+} // namespace qopt
