@@ -1,6 +1,9 @@
 """Real models through qopt (issue 3's acceptance numbers): the PaddleOCR
 direction classifier against ONNX Runtime and quantized W8A8, the repo's
-MNIST networks quantized W8A8 against their float accuracy."""
+MNIST networks quantized W8A8 against their float accuracy; issue 5's:
+W8A8 per channel within 0.3 %, W4A8 per channel through the PTQ pipeline
+within 1.5 % on the MNIST nets (benchmarks/ACCURACY.md has the full
+table)."""
 
 import os
 
@@ -32,21 +35,36 @@ def test_classifier_w8a8_agrees_with_float(classifier):
     calibration = datasets.text_lines(64, seed=3)[0]
     quantized = qopt.compile(model, calibration=calibration)
     scores = qopt.evaluate(quantized, (x, labels), reference=model)
-    assert scores["agreement"] >= 0.99
+    assert scores["agreement"] >= 0.997
     assert scores["accuracy"] >= 0.95
+
+
+def mnist_model(name):
+    return qopt.import_onnx(os.path.join(REPO, "models", name + ".onnx"),
+                            input_shapes={"input": [1, 1, 28, 28]})
 
 
 @pytest.mark.parametrize("name", ["mnist_lenet", "mnist_mobilenet"])
 def test_mnist_w8a8_keeps_accuracy(name):
-    model = qopt.import_onnx(os.path.join(REPO, "models", name + ".onnx"),
-                             input_shapes={"input": [1, 1, 28, 28]})
+    model = mnist_model(name)
     train, _ = datasets.mnist("train")
     test = datasets.mnist("test")
     quantized = qopt.compile(model, calibration=train[:200])
     float_accuracy = qopt.evaluate(model, test)["accuracy"]
     int_accuracy = qopt.evaluate(quantized, test)["accuracy"]
     assert float_accuracy >= 0.97
-    assert int_accuracy >= float_accuracy - 0.005
+    assert int_accuracy >= float_accuracy - 0.003
+
+
+@pytest.mark.parametrize("name", ["mnist_lenet", "mnist_mobilenet"])
+def test_mnist_w4a8_ptq_pipeline_keeps_accuracy(name):
+    model = mnist_model(name)
+    train, _ = datasets.mnist("train")
+    test = datasets.mnist("test")
+    quantized = qopt.compile(model, calibration=train[:200], weight_bits=4,
+                             pipeline="ptq", relu6="approximate")
+    float_accuracy = qopt.evaluate(model, test)["accuracy"]
+    assert qopt.evaluate(quantized, test)["accuracy"] >= float_accuracy - 0.015
 
 
 def test_detector_float_matches_onnxruntime():
