@@ -44,7 +44,22 @@ static void writeJSON(const CalibrationStatistics &stats, raw_ostream &os) {
         j.attribute("channel_mean", json::Array(t.channelMean));
     });
   }
-  os << "]}\n";
+  os << "]";
+  if (const std::optional<AbsorptionStatistics> &a = stats.beforeAbsorption) {
+    os << ",\n \"before_absorption\": {\"fingerprint\": "
+       << json::Value(a->fingerprint) << ", \"tensors\": [";
+    for (const ChannelMoments &t : a->tensors) {
+      os << (&t == &a->tensors.front() ? "\n  " : ",\n  ");
+      json::OStream j(os);
+      j.object([&] {
+        j.attribute("id", int64_t(t.id));
+        j.attribute("channel_mean", json::Array(t.mean));
+        j.attribute("channel_std", json::Array(t.std));
+      });
+    }
+    os << "]}";
+  }
+  os << "}\n";
 }
 
 static bool fromJSON(const json::Value &value, TensorStatistics &t,
@@ -55,6 +70,20 @@ static bool fromJSON(const json::Value &value, TensorStatistics &t,
          o.map("max", t.histogram.max) &&
          o.map("histogram", t.histogram.counts) &&
          o.mapOptional("channel_mean", t.channelMean);
+}
+
+static bool fromJSON(const json::Value &value, ChannelMoments &t,
+                     json::Path path) {
+  json::ObjectMapper o(value, path);
+  return o && o.map("id", t.id) && o.map("channel_mean", t.mean) &&
+         o.map("channel_std", t.std);
+}
+
+static bool fromJSON(const json::Value &value, AbsorptionStatistics &a,
+                     json::Path path) {
+  json::ObjectMapper o(value, path);
+  return o && o.map("fingerprint", a.fingerprint) &&
+         o.map("tensors", a.tensors);
 }
 
 /// Shortest round-trip form, as in the file.
@@ -94,11 +123,45 @@ static Error checkTensor(const TensorStatistics &t, size_t index) {
   return Error::success();
 }
 
-Error writeStatistics(const CalibrationStatistics &stats, StringRef path) {
+/// Moments of an activation that exists, one mean and one finite,
+/// non-negative deviation per channel of its innermost dimension.
+static Error checkMoments(const ChannelMoments &t, size_t index,
+                          ArrayRef<TensorStatistics> tensors) {
+  auto fail = [&](const Twine &what) {
+    return createStringError("before_absorption tensor #" + Twine(index) +
+                             ": " + what);
+  };
+  if (t.id >= tensors.size())
+    return fail("id " + Twine(t.id) + " is not a tensor of the file");
+  const std::vector<int64_t> &shape = tensors[t.id].shape;
+  if (shape.empty() || int64_t(t.mean.size()) != shape.back() ||
+      t.std.size() != t.mean.size())
+    return fail(Twine(t.mean.size()) + " channel means and " +
+                Twine(t.std.size()) +
+                " deviations for a tensor whose innermost dimension is " +
+                (shape.empty() ? Twine("absent") : Twine(shape.back())));
+  for (auto [m, s] : zip(t.mean, t.std))
+    if (!std::isfinite(m) || !std::isfinite(s) || s < 0)
+      return fail("channel mean " + number(m) + " and deviation " + number(s) +
+                  " are not a finite mean and deviation");
+  return Error::success();
+}
+
+static Error checkStatistics(const CalibrationStatistics &stats) {
   for (auto [i, t] : enumerate(stats.tensors))
     if (Error err = checkTensor(t, i))
-      return createStringError("cannot write '" + path +
-                               "': " + toString(std::move(err)));
+      return err;
+  if (stats.beforeAbsorption)
+    for (auto [i, t] : enumerate(stats.beforeAbsorption->tensors))
+      if (Error err = checkMoments(t, i, stats.tensors))
+        return err;
+  return Error::success();
+}
+
+Error writeStatistics(const CalibrationStatistics &stats, StringRef path) {
+  if (Error err = checkStatistics(stats))
+    return createStringError("cannot write '" + path +
+                             "': " + toString(std::move(err)));
   Error err = writeToOutput(path, [&](raw_ostream &os) {
     writeJSON(stats, os);
     return Error::success();
@@ -138,13 +201,13 @@ Expected<CalibrationStatistics> readStatistics(StringRef path) {
   if (!o.map("function", stats.function) || !o.map("samples", stats.samples) ||
       !o.mapOptional("prepare", stats.prepare) ||
       !o.mapOptional("fingerprint", stats.fingerprint) ||
-      !o.map("tensors", stats.tensors))
+      !o.map("tensors", stats.tensors) ||
+      !o.mapOptional("before_absorption", stats.beforeAbsorption))
     return fail(toString(jsonRoot.getError()));
   if (stats.samples < 0)
     return fail("negative sample count " + Twine(stats.samples));
-  for (auto [i, t] : enumerate(stats.tensors))
-    if (Error err = checkTensor(t, i))
-      return fail(toString(std::move(err)));
+  if (Error err = checkStatistics(stats))
+    return fail(toString(std::move(err)));
   return stats;
 }
 

@@ -21,7 +21,8 @@ std::string PrepareConfig::str() const {
   return text + " absorb-high-bias=" + (absorbHighBias ? "true" : "false");
 }
 
-void buildPreparePipeline(OpPassManager &pm, const PrepareConfig &config) {
+void buildPreparePipeline(OpPassManager &pm, const PrepareConfig &config,
+                          StringRef statsFile) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createFoldConstants());
@@ -32,7 +33,7 @@ void buildPreparePipeline(OpPassManager &pm, const PrepareConfig &config) {
     fpm.addPass(createEqualizeCrossLayer({/*maxIterations=*/100,
                                           /*tolerance=*/1e-6, config.relu6}));
   if (config.absorbHighBias)
-    fpm.addPass(createAbsorbHighBias());
+    fpm.addPass(createAbsorbHighBias({statsFile.str()}));
 }
 
 static void addPipeline(OpPassManager &pm, StringRef pipeline) {

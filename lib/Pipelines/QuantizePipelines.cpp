@@ -27,7 +27,7 @@ PTQPipelineOptions::PTQPipelineOptions() {
 void buildQuantizePipeline(OpPassManager &pm,
                            const QuantizePipelineOptions &options) {
   PrepareConfig prepare = options.prepareConfig();
-  buildPreparePipeline(pm, prepare);
+  buildPreparePipeline(pm, prepare, options.stats);
   pm.addPass(
       createCheckStatistics({options.stats, options.entry, prepare.str()}));
   if (options.adaround) {

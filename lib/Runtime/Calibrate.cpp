@@ -7,6 +7,7 @@
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Samples.h"
+#include "qopt/Transforms/AbsorbHighBias.h"
 #include "qopt/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -92,18 +93,105 @@ llvm::Expected<std::vector<Tensor>> ActivationRunner::run(size_t i) {
   return results;
 }
 
+/// Per-channel sums of `values` and of their squares; false if one is not
+/// finite.
+template <typename T>
+static bool accumulate(llvm::ArrayRef<T> values, std::vector<double> &sums,
+                       std::vector<double> &squares) {
+  for (auto [i, v] : llvm::enumerate(values)) {
+    if (!std::isfinite(v))
+      return false;
+    sums[i % sums.size()] += v;
+    squares[i % sums.size()] += double(v) * v;
+  }
+  return true;
+}
+
+/// Per-channel mean and standard deviation of `values` (activations of
+/// `func`) over the samples; tensors with a non-finite value are left out.
+static llvm::Expected<AbsorptionStatistics>
+measureChannels(func::FuncOp func, llvm::ArrayRef<Value> values,
+                const CalibrateOptions &options) {
+  llvm::Expected<std::unique_ptr<ActivationRunner>> runner =
+      ActivationRunner::create(func, options.inputs);
+  if (!runner)
+    return runner.takeError();
+  llvm::DenseMap<Value, unsigned> ids = getActivationTensorIds(func);
+  AbsorptionStatistics measured;
+  measured.fingerprint = graphFingerprint(func);
+  std::vector<std::vector<double>> sums, squares;
+  std::vector<bool> finite(values.size(), true);
+  for (Value v : values) {
+    measured.tensors.push_back({ids.lookup(v), {}, {}});
+    int64_t channels = cast<RankedTensorType>(v.getType()).getShape().back();
+    sums.emplace_back(channels, 0.0);
+    squares.emplace_back(channels, 0.0);
+  }
+  size_t samples = (*runner)->numSamples();
+  for (size_t sample = 0; sample < samples; ++sample) {
+    llvm::Expected<std::vector<Tensor>> results = (*runner)->run(sample);
+    if (!results)
+      return results.takeError();
+    for (auto [i, t] : llvm::enumerate(measured.tensors)) {
+      const Tensor &result = (*results)[t.id];
+      if (!finite[i])
+        continue;
+      if (result.dtype == DType::F64)
+        finite[i] = accumulate(result.values<double>(), sums[i], squares[i]);
+      else
+        finite[i] = accumulate(result.values<float>(), sums[i], squares[i]);
+    }
+    if (options.progress)
+      options.progress(0, sample + 1, samples);
+  }
+  std::vector<ChannelMoments> kept;
+  for (auto [i, t] : llvm::enumerate(measured.tensors)) {
+    if (!finite[i])
+      continue;
+    double count =
+        double(samples) *
+        double(cast<RankedTensorType>(values[i].getType()).getNumElements()) /
+        double(sums[i].size());
+    for (auto [sum, square] : llvm::zip_equal(sums[i], squares[i])) {
+      double mean = sum / count;
+      t.mean.push_back(mean);
+      t.std.push_back(std::sqrt(std::max(0.0, square / count - mean * mean)));
+    }
+    kept.push_back(std::move(t));
+  }
+  measured.tensors = std::move(kept);
+  return measured;
+}
+
 llvm::Expected<CalibrationStatistics>
 calibrateModel(ModuleOp module, const CalibrateOptions &options) {
+  // High-bias absorption goes last, on its own: where no batch norm was
+  // folded, it takes its offsets from the graph prepared up to there, run
+  // on the samples.
+  PrepareConfig beforeAbsorption = options.prepare;
+  beforeAbsorption.absorbHighBias = false;
   PassManager prepare = PassManager::on<ModuleOp>(module.getContext());
   if (failed(applyPassManagerCLOptions(prepare)))
     return diagnosed();
-  buildPreparePipeline(prepare, options.prepare);
+  buildPreparePipeline(prepare, beforeAbsorption);
   if (failed(prepare.run(module)))
     return diagnosed();
   func::FuncOp func = lookupEntryFunction(module, options.entry);
   if (!func)
     return diagnosed();
   CalibrationStatistics stats;
+  if (options.prepare.absorbHighBias) {
+    SmallVector<Value> unrecorded = getUnrecordedPreactivations(func);
+    if (!unrecorded.empty()) {
+      llvm::Expected<AbsorptionStatistics> measured =
+          measureChannels(func, unrecorded, options);
+      if (!measured)
+        return measured.takeError();
+      stats.beforeAbsorption = std::move(*measured);
+    }
+    absorbHighBias(func,
+                   stats.beforeAbsorption ? &*stats.beforeAbsorption : nullptr);
+  }
   stats.function = func.getName().str();
   stats.prepare = options.prepare.str();
   stats.fingerprint = graphFingerprint(func);

@@ -67,9 +67,13 @@ static void showProgress(unsigned pass, size_t done, size_t total) {
   constexpr size_t width = 30;
   size_t filled = done * width / total;
   errs() << "\r[" << std::string(filled, '=')
-         << std::string(width - filled, ' ') << "] pass " << pass << "/2, "
-         << done << "/" << total;
-  if (pass == 2 && done == total)
+         << std::string(width - filled, ' ') << "] ";
+  if (pass == 0)
+    errs() << "pre-activations for high-bias absorption, ";
+  else
+    errs() << "pass " << pass << "/2, ";
+  errs() << done << "/" << total;
+  if ((pass == 0 || pass == 2) && done == total)
     errs() << "\n";
 }
 

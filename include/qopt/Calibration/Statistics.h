@@ -15,7 +15,16 @@
 //                 "channel_mean": [0.1, 0.5, -0.2]},
 //                ...]}
 //
-// "prepare", "fingerprint" and "channel_mean" are optional.
+// "prepare", "fingerprint" and "channel_mean" are optional. So is
+// "before_absorption", written when the graph was prepared with high-bias
+// absorption and some layer it shifts records no batch norm statistics: the
+// per-channel mean and standard deviation of those layers' pre-activations,
+// measured on the graph before absorption (whose fingerprint it records), from
+// which qopt-absorb-high-bias takes the offsets to absorb:
+//
+//   "before_absorption": {"fingerprint": "0f1e2d3c4b5a6978",
+//     "tensors": [{"id": 3, "channel_mean": [2.5, 0.1],
+//                  "channel_std": [0.4, 1.2]}, ...]}
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +34,7 @@
 #include "qopt/Quant/QuantMath.h"
 
 #include "llvm/Support/Error.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,12 +50,27 @@ struct TensorStatistics {
   std::vector<double> channelMean; // per innermost index; empty if unknown
 };
 
+/// Per-channel (innermost index) mean and standard deviation of one
+/// activation.
+struct ChannelMoments {
+  unsigned id = 0;
+  std::vector<double> mean, std;
+};
+
+/// The pre-activations that high-bias absorption takes from data, measured
+/// on the graph before absorption.
+struct AbsorptionStatistics {
+  std::string fingerprint; // graphFingerprint() before absorption
+  std::vector<ChannelMoments> tensors;
+};
+
 struct CalibrationStatistics {
   std::string function;
   int64_t samples = 0;
   std::string prepare;     // PrepareConfig::str() of the calibrated graph
   std::string fingerprint; // graphFingerprint() of the calibrated function
   std::vector<TensorStatistics> tensors;
+  std::optional<AbsorptionStatistics> beforeAbsorption;
 };
 
 /// Writes `stats` to `path` atomically (a temporary file renamed into place).

@@ -73,9 +73,11 @@ struct LowerToLLVMPipelineOptions
 
 /// Float TOSA clean-up that the calibrator and the quantizer both run first:
 /// canonicalize, fold constants, fold batch norm, CSE; then the steps of
-/// `config` that change weights.
+/// `config` that change weights, high-bias absorption with the
+/// pre-activation statistics of `statsFile` (see qopt-absorb-high-bias).
 void buildPreparePipeline(mlir::OpPassManager &pm,
-                          const PrepareConfig &config = {});
+                          const PrepareConfig &config = {},
+                          llvm::StringRef statsFile = {});
 
 /// TOSA (float or integer, with or without quant casts) → LLVM dialect for
 /// the in-process JIT: functions get the C interface.

@@ -1,7 +1,9 @@
 //===- Calibrate.h - Activation statistics of a float model -----*- C++ -*-===//
 //
 // What qopt-calibrate does and qoptc --samples does before quantizing: the
-// prepare pipeline (as the quantizer runs it, so that tensor ids match),
+// prepare pipeline (as the quantizer runs it, so that tensor ids match; with
+// high-bias absorption from pre-activations measured on the samples where
+// no batch norm was folded),
 // every activation returned from the entry function, a JIT run over the
 // samples, and min/max, a histogram and per-channel means per activation.
 //
@@ -57,7 +59,8 @@ struct CalibrateOptions {
   /// The prepare steps that change weights (the quantize pipeline must run
   /// the same; the statistics record them).
   PrepareConfig prepare;
-  /// Called after every sample of pass 1 (ranges) and pass 2 (histograms).
+  /// Called after every sample of pass 1 (ranges) and pass 2 (histograms),
+  /// and of pass 0 when high-bias absorption measures pre-activations first.
   llvm::function_ref<void(unsigned pass, size_t done, size_t total)> progress;
 };
 

@@ -236,10 +236,9 @@ def AbsorbHighBias : Pass<"qopt-absorb-high-bias", "mlir::func::FuncOp"> {
   let description = [{
     High-bias absorption (Nagel et al. 2019), run after
     `qopt-equalize-cross-layer`, which can leave large biases behind. For
-    two consecutive layers `W1 → ReLU → W2` whose first layer records the
-    statistics of its pre-activation (`qopt.bn_mean = β`,
-    `qopt.bn_std = γ`, from the batch norm that `qopt-fold-batchnorm`
-    folded), the offset `c_i = max(0, β_i − 3γ_i)` that nearly every value
+    two consecutive layers `W1 → ReLU → W2` with the per-channel mean `β`
+    and standard deviation `γ` of `W1`'s pre-activation, the offset
+    `c_i = max(0, β_i − 3γ_i)` that nearly every value
     of channel `i` carries is subtracted from `W1`'s bias and added to
     `W2`'s through its weights: `b2 ← b2 + Σ W2·c` over kernel positions
     and input channels. Since `ReLU(x − c) = ReLU(x) − c` for `x ≥ c`, the
@@ -248,11 +247,29 @@ def AbsorbHighBias : Pass<"qopt-absorb-high-bias", "mlir::func::FuncOp"> {
     taps see 0 instead of `−c`, so outputs at the borders shift by the
     padded taps' share of `W2·c`.
 
+    `β` and `γ` are the statistics that `W1` records (`qopt.bn_mean`,
+    `qopt.bn_std`, from the batch norm that `qopt-fold-batchnorm` folded;
+    the recorded mean is lowered by `c`). Where no batch norm was folded,
+    they come from data: `qopt-calibrate` with `absorb-high-bias` measures
+    the pre-activation of each such `W1` on the samples before absorbing,
+    and records the per-channel means and standard deviations in the
+    statistics file (`before_absorption`, with the fingerprint of the graph
+    they were measured on); given that file as `stats`, as the quantize
+    pipelines do, this pass absorbs the same offsets, and refuses a file
+    measured on another graph. Without `stats`, layers without batch norm
+    statistics are left alone.
+
     The link between the layers follows the rules of
     `qopt-equalize-cross-layer` (single uses; pools and reshapes allowed)
     but its activation must be a ReLU: a bounded ReLU would need a per
-    channel upper bound. The recorded mean is lowered by `c`.
+    channel upper bound.
   }];
+  let options = [
+    Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+           "Statistics file of qopt-calibrate whose before_absorption "
+           "entries give the pre-activation statistics of layers without "
+           "batch norm statistics">,
+  ];
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 

@@ -17,26 +17,19 @@ per-channel means [1.5, -0.5] in the statistics file too, so the analytic
     bias_correction_reference.py --work DIR
 """
 
-import argparse
 import json
 import os
 import re
-import subprocess
 
 import numpy as np
+
+from reference import mlir_dense, run, setup
 
 MEAN = np.array([1.5, -0.5])
 B2 = np.array([0.3, -0.2])
 RNG = np.random.default_rng(3)
 W2 = np.round(RNG.uniform(-1, 1, (2, 3, 3, 2)), 4)  # OHWI
 IN_RANGE = (-1.0, 3.0)  # conv2's input, in the statistics
-
-
-def mlir_dense(a):
-    return "dense<" + np.array2string(
-        np.asarray(a, np.float64), separator=", ", threshold=10**6,
-        formatter={"float_kind": lambda v: repr(float(v))}).replace(
-            "\n", "") + ">"
 
 
 GRAPH = f"""func.func @main(%x: tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32> {{
@@ -71,13 +64,7 @@ def expected(correct):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--work", required=True)
-    work = parser.parse_args().work
-    os.makedirs(work, exist_ok=True)
-    graph = os.path.join(work, "graph.mlir")
-    with open(graph, "w") as f:
-        f.write(GRAPH)
+    work, graph = setup(GRAPH)
     stats = {"format": "qopt-stats", "version": 1, "function": "main",
              "samples": 1,
              "tensors": [tensor(0, "arg", -1.0, 3.0, MEAN),
@@ -87,10 +74,8 @@ def main():
     with open(path, "w") as f:
         json.dump(stats, f)
     for mode in ("none", "analytic", "empirical"):
-        out = subprocess.run(
-            ["qopt-mlir", graph, f"--qopt-quantize=stats={path} weight-bits=2 "
-             f"bias-correction={mode}"],
-            check=True, capture_output=True, text=True).stdout
+        out = run("qopt-mlir", graph, f"--qopt-quantize=stats={path} "
+                  f"weight-bits=2 bias-correction={mode}")
         got = re.findall(r"dense<(\[[^\]]*\]|-?\d+)> : tensor<2xi32>", out)[-1]
         got = np.broadcast_to(np.array(json.loads(got)), 2)
         want, shift = expected(mode != "none")

@@ -12,13 +12,13 @@ smallest KL(P||Q) wins.
     kl_reference.py --work DIR    prints "<case> bits <b>: ok" per case
 """
 
-import argparse
 import json
 import os
 import re
-import subprocess
 
 import numpy as np
+
+from reference import run, setup
 
 BINS = 2048
 GRAPH = """func.func @main(%x: tensor<1x64xf32>) -> tensor<1x64xf32> {
@@ -85,13 +85,7 @@ def cases():
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--work", required=True)
-    work = parser.parse_args().work
-    os.makedirs(work, exist_ok=True)
-    graph = os.path.join(work, "graph.mlir")
-    with open(graph, "w") as f:
-        f.write(GRAPH)
+    work, graph = setup(GRAPH)
     for name, values, bits in cases():
         lo, hi = float(values.min()), float(values.max())
         hist = np.histogram(values, BINS, (lo, hi))[0].astype(np.float64)
@@ -109,10 +103,8 @@ def main():
         path = os.path.join(work, f"{name}-{bits}.stats")
         with open(path, "w") as f:
             json.dump(stats, f)
-        out = subprocess.run(
-            ["qopt-mlir", graph, "--qopt-quantize=stats=" + path +
-             f" act-range=kl act-bits={bits}"],
-            check=True, capture_output=True, text=True).stdout
+        out = run("qopt-mlir", graph, "--qopt-quantize=stats=" + path +
+                  f" act-range=kl act-bits={bits}")
         m = re.search(r"qopt\.quant = !quant\.uniform<i8(?:<[-0-9:]+>)?:f32, "
                       r"([-0-9.e+]+)(?::(-?\d+))?>", out)
         got_scale, got_zp = float(m.group(1)), int(m.group(2) or 0)
