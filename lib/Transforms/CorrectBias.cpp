@@ -11,9 +11,7 @@
 #include "qopt/Quant/QuantMath.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"
-
-#include <algorithm>
-#include <cmath>
+#include "qopt/Utils/TosaQueries.h"
 
 namespace qopt {
 #define GEN_PASS_DEF_CORRECTBIAS
@@ -30,21 +28,17 @@ struct CorrectBiasPass : qopt::impl::CorrectBiasBase<CorrectBiasPass> {
 
   /// ε = Ŵ − W per weight, with the quantizer's min-max symmetric rounding.
   SmallVector<double> roundingError(const Layer &layer) const {
-    // qopt-quantize quantizes a depthwise channel multiplier > 1 per tensor.
-    bool perAxis = perChannel && !(layer.kind == qopt::LayerKind::Depthwise &&
-                                   layer.weightType.getDimSize(3) != 1);
-    auto channelOf = [&](int64_t i) {
-      return perAxis ? layer.outputChannel(i) : 0;
-    };
-    SmallVector<double> absMax(perAxis ? layer.outChannels : 1, 0.0);
-    for (auto [i, w] : llvm::enumerate(layer.weights))
-      absMax[channelOf(i)] = std::max(absMax[channelOf(i)], std::fabs(w));
-    SmallVector<qopt::QuantParams> params = llvm::map_to_vector(
-        absMax, [&](double m) { return qopt::chooseSymmetric(m, weightBits); });
+    SmallVector<float> weights(layer.weights.begin(), layer.weights.end());
+    qopt::WeightChannels channels =
+        qopt::getWeightChannels(layer.op, perChannel);
+    std::vector<qopt::QuantParams> params =
+        qopt::chooseWeightParams(weights, channels.channels, channels.stride,
+                                 weightBits, qopt::WeightRange::MinMax);
     SmallVector<double> error;
-    for (auto [i, w] : llvm::enumerate(layer.weights)) {
-      const qopt::QuantParams &p = params[channelOf(i)];
-      error.push_back(qopt::dequantize(qopt::quantize(w, p), p) - w);
+    for (auto [i, w] : llvm::enumerate(weights)) {
+      const qopt::QuantParams &p =
+          params[(int64_t(i) / channels.stride) % channels.channels];
+      error.push_back(qopt::dequantize(qopt::quantize(w, p), p) - double(w));
     }
     return error;
   }
