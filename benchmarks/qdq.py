@@ -13,9 +13,13 @@ QGemm, QLinearMatMul, QLinearAdd, QLinearMul...
 
 Before that the float graph is made quantizable as qopt's prepare pipeline
 makes it: batch norms folded into the convolutions before them, opset 13
-(QuantizeLinear's per-axis form).
+(QuantizeLinear's per-axis form). The weights are the float model's, which
+are qopt's only when its preparation does not change them otherwise:
+statistics calibrated with equalization or high-bias absorption (whose
+weights and biases qopt quantizes instead) are refused.
 """
 
+import json
 import re
 
 import numpy as np
@@ -145,9 +149,23 @@ def _fix_input_shape(model, shape):
         dim.dim_value = value
 
 
-def build(float_path, input_shape, points, out_path):
+# What qopt-calibrate records for a preparation that leaves the weights as
+# the folded float model has them.
+PLAIN_PREPARATION = "equalize=false absorb-high-bias=false"
+
+
+def build(float_path, input_shape, points, stats_path, out_path):
     """Writes the QDQ model of `float_path` with the quantization `points`
-    (see qopt_points); returns the number of quantized tensors."""
+    (see qopt_points) of the graph that `stats_path` (qopt-calibrate's
+    statistics) was gathered on; returns the number of quantized tensors."""
+    with open(stats_path) as f:
+        prepare = json.load(f).get("prepare")
+    if prepare != PLAIN_PREPARATION:
+        raise ValueError(
+            f"'{stats_path}' was gathered on the graph prepared with "
+            f"'{prepare}': qopt quantizes weights that this QDQ model, made "
+            f"from the float ONNX weights, would not have (expected "
+            f"'{PLAIN_PREPARATION}')")
     model = onnx.load(float_path)
     _fix_input_shape(model, input_shape)
     _upgrade_to_opset13(model)

@@ -319,7 +319,8 @@ def main():
             "qopt-mlir", float_mlir, f"--qopt-quantize-pipeline=stats={stats} keep-qdq=true",
             "--mlir-print-debuginfo")
         qdq_path = os.path.join(work, model.key + ".qdq.onnx")
-        qdq.build(model.onnx, model.shape, qdq.qopt_points(points_mlir), qdq_path)
+        qdq.build(model.onnx, model.shape, qdq.qopt_points(points_mlir), stats,
+                  qdq_path)
 
         results = []
         r, macs = qopt_engine(model, work, "int8", stats, args.runs, args.warmup)

@@ -10,6 +10,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/xxhash.h"
 
+#include <limits>
+
 using namespace mlir;
 
 namespace qopt {
@@ -60,7 +62,19 @@ std::string describeActivation(Value v) {
 std::string graphFingerprint(func::FuncOp func) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  func->print(os, OpPrintingFlags().printGenericOpForm().useLocalScope());
+  // Every flag that the command line can change is set: the printed form
+  // must not depend on --mlir-print-debuginfo and the like.
+  func->print(os,
+              OpPrintingFlags()
+                  .printGenericOpForm()
+                  .useLocalScope()
+                  .enableDebugInfo(false)
+                  .elideLargeElementsAttrs(std::numeric_limits<int64_t>::max())
+                  .printLargeElementsAttrWithHex(100)
+                  .skipRegions(false)
+                  .printValueUsers(false)
+                  .printUniqueSSAIDs(false)
+                  .printNameLocAsPrefix(false));
   // Blob constants print as their handle only: add their bytes.
   func.walk([&](Operation *op) {
     for (NamedAttribute attr : op->getAttrs())

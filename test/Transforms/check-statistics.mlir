@@ -9,6 +9,8 @@
 // RUN: qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats" -o /dev/null
 // RUN: qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/equalized.stats equalize=true" -o /dev/null
 // RUN: qopt-mlir %t/graph.mlir --qopt-ptq-pipeline="stats=%t/equalized.stats absorb-high-bias=false" -o /dev/null
+// Printing options do not change the fingerprint.
+// RUN: qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats" --mlir-print-debuginfo --mlir-elide-elementsattrs-if-larger=1 --mlir-print-value-users --mlir-use-nameloc-as-prefix -o /dev/null
 
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats equalize=true" 2>&1 | FileCheck %s --check-prefix=STALE
 // STALE: graph.mlir:1:1: error: statistics file '{{.*}}plain.stats' was gathered on the graph prepared with 'equalize=false absorb-high-bias=false', but this graph is prepared with 'equalize=true relu6=skip absorb-high-bias=false': run qopt-calibrate with the same prepare options
