@@ -54,10 +54,13 @@ void buildQuantizePipeline(OpPassManager &pm,
   quantize.biasCorrection = options.biasCorrection;
   quantize.intIO = options.intIO;
   pm.addPass(createQuantize(quantize));
-  if (options.keepQDQ)
-    return;
+  if (!options.keepQDQ)
+    buildLowerQDQPipeline(pm, options.simulate);
+}
+
+void buildLowerQDQPipeline(OpPassManager &pm, bool simulate) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
-  if (!options.simulate)
+  if (!simulate)
     fpm.addPass(createIntegerize());
   fpm.addPass(createLowerQuant());
   fpm.addPass(createCanonicalizerPass());

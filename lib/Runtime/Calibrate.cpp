@@ -53,27 +53,11 @@ ActivationRunner::create(func::FuncOp func,
     return diagnosed();
   runner->fn = std::move(*fn);
 
-  llvm::ArrayRef<TensorSignature> args = runner->fn->inputs();
-  if (args.empty())
-    return llvm::createStringError("'" + func.getName() +
-                                   "' takes no arguments: nothing to sample");
-  if (inputs.size() != args.size())
-    return llvm::createStringError(
-        "'" + func.getName() + "' takes " + std::to_string(args.size()) +
-        " argument(s): give samples once per argument (got " +
-        std::to_string(inputs.size()) + ")");
-  for (auto [i, path] : llvm::enumerate(inputs)) {
-    llvm::Expected<SampleSource> source = SampleSource::open(path, args[i], i);
-    if (!source)
-      return source.takeError();
-    std::vector<SampleSource> &sources = runner->sources;
-    if (!sources.empty() && source->size() != sources[0].size())
-      return llvm::createStringError("'" + sources[0].path().str() + "' has " +
-                                     std::to_string(sources[0].size()) +
-                                     " sample(s) but '" + path + "' has " +
-                                     std::to_string(source->size()));
-    sources.push_back(std::move(*source));
-  }
+  llvm::Expected<std::vector<SampleSource>> sources =
+      openSamples(func.getName(), runner->fn->inputs(), inputs);
+  if (!sources)
+    return sources.takeError();
+  runner->sources = std::move(*sources);
   return runner;
 }
 

@@ -77,6 +77,33 @@ Expected<Tensor> SampleSource::get(size_t i) const {
   return sample;
 }
 
+Expected<std::vector<SampleSource>> openSamples(StringRef function,
+                                                ArrayRef<TensorSignature> args,
+                                                ArrayRef<std::string> inputs) {
+  if (args.empty())
+    return createStringError("'" + function +
+                             "' takes no arguments: nothing to sample");
+  if (inputs.size() != args.size())
+    return createStringError("'" + function + "' takes " +
+                             std::to_string(args.size()) +
+                             " argument(s): give samples once per argument "
+                             "(got " +
+                             std::to_string(inputs.size()) + ")");
+  std::vector<SampleSource> sources;
+  for (auto [i, path] : llvm::enumerate(inputs)) {
+    Expected<SampleSource> source = SampleSource::open(path, args[i], i);
+    if (!source)
+      return source.takeError();
+    if (!sources.empty() && source->size() != sources[0].size())
+      return createStringError("'" + sources[0].path().str() + "' has " +
+                               std::to_string(sources[0].size()) +
+                               " sample(s) but '" + path + "' has " +
+                               std::to_string(source->size()));
+    sources.push_back(std::move(*source));
+  }
+  return sources;
+}
+
 Tensor stackSamples(ArrayRef<Tensor> samples, bool alongUnitDim) {
   const Tensor &first = samples.front();
   std::vector<int64_t> shape = first.shape;

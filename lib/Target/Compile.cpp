@@ -74,7 +74,7 @@ static int64_t product(ArrayRef<int64_t> values) {
   return p;
 }
 
-static std::string describeLocation(Location loc) {
+std::string describeLocation(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().str();
   if (auto file = dyn_cast<FileLineColLoc>(loc))

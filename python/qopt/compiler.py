@@ -5,6 +5,7 @@
     q = qopt.compile(model, calibration=samples, weight_bits=8, act_bits=8)
     y = q(x)                       # numpy in, numpy out (one sample or a batch)
     print(qopt.evaluate(q, (images, labels)))
+    r = qopt.report(model, samples, "out/")   # per-layer SQNR, .json/.md/.html
 
 Models are MLIR files handled by the command-line tools (qopt-import-onnx,
 qopt-calibrate, qopt-mlir, qopt-run, qoptc) of the build directory
@@ -12,6 +13,7 @@ qopt-calibrate, qopt-mlir, qopt-run, qoptc) of the build directory
 """
 
 import ctypes
+import json
 import os
 import re
 import shutil
@@ -270,6 +272,15 @@ def _save_samples(samples, directory, stem):
     return paths
 
 
+def _layer_bits(layer_bits, act_bits):
+    """`layer-bits` of {id or location: W or (W, A)}."""
+    entries = []
+    for key, bits in layer_bits.items():
+        w, a = bits if isinstance(bits, (tuple, list)) else (bits, act_bits)
+        entries.append(f"{key}={w}/{a}")
+    return ",".join(entries)
+
+
 def calibrate(model, samples, path, pipeline="quantize", equalize=None,
               relu6=None, absorb_high_bias=None):
     """Writes to `path` the activation statistics of a float model over
@@ -333,16 +344,92 @@ def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
         if value is not None:
             options.append(f"{name}={_flag(value)}")
     if layer_bits:
-        entries = []
-        for key, bits in layer_bits.items():
-            w, a = bits if isinstance(bits, (tuple, list)) else (bits, act_bits)
-            entries.append(f"{key}={w}/{a}")
-        options.append("layer-bits=" + ",".join(entries))
+        options.append("layer-bits=" + _layer_bits(layer_bits, act_bits))
     out = os.path.join(work, os.path.splitext(os.path.basename(model.path))[0]
                        + (".sim.mlir" if simulate else ".int.mlir"))
     run_tool("qopt-mlir", model.path,
              f"--qopt-{pipeline}-pipeline={' '.join(options)}", "-o", out)
     return Model(out, work)
+
+
+class LayerReport:
+    """The per-layer quantization report of `report()`: `layers` (one dict
+    per quantization point, in program order: "id", "op", "location",
+    "input_bits", "activation" {bits, scale, zero_point, min, max}, "weight"
+    (None, or {bits, axis, scales, sqnr}), "own" and "end_to_end"; every SQNR
+    a dict with "sqnr_db", +inf for no noise), `outputs` (per result:
+    "integer" against the float model, "simulated" QDQ against the prepared
+    float graph), `worst` (layers, the lowest own SQNR first) and `paths`
+    (the .json, .md and .html files)."""
+
+    def __init__(self, directory, name):
+        self.paths = {ext: os.path.join(directory, f"{name}.report.{ext}")
+                      for ext in ("json", "md", "html")}
+        with open(self.paths["json"]) as f:
+            self.data = json.load(f, object_hook=_infinite_sqnr)
+        self.layers = self.data["layers"]
+        self.outputs = self.data["outputs"]
+        by_id = {layer["id"]: layer for layer in self.layers}
+        self.worst = [by_id[i] for i in self.data["worst"]]
+
+    @property
+    def output_sqnr(self):
+        """SQNR in dB of each result, integer model against float model."""
+        return [out["integer"]["sqnr_db"] for out in self.outputs]
+
+    def __str__(self):
+        with open(self.paths["md"]) as f:
+            return f.read()
+
+
+def _infinite_sqnr(obj):
+    # The JSON writes an SQNR without any noise as null.
+    if "sqnr_db" in obj and obj["sqnr_db"] is None:
+        obj["sqnr_db"] = float("inf")
+    return obj
+
+
+def report(model, samples, directory, calibration=None, stats=None,
+           name=None, weight_bits=8, act_bits=8, per_channel=True,
+           act_range=None, weight_range=None, layer_bits=None,
+           pipeline="quantize", equalize=None, relu6=None,
+           absorb_high_bias=None, bias_correction=None, adaround=None):
+    """Quantizes a float model as `compile` does (same options) and measures
+    where it loses accuracy: `qoptc --report` writes `<name>.report.json`,
+    `.md` and a self-contained `.html` chart into `directory` (with the
+    compiled host object and header), measured on `samples` (an array whose
+    leading dimension enumerates them, or a list of such arrays, one per
+    argument). The model is calibrated on `calibration` samples (default:
+    `samples`), or quantized with a `stats` file. Returns a LayerReport."""
+    _check_pipeline(pipeline)
+    model = _as_model(model)
+    os.makedirs(directory, exist_ok=True)
+    name = re.sub(r"\W", "_", name or os.path.splitext(
+        os.path.basename(model.path))[0])
+    args = [f"--pipeline={pipeline}", f"--weight-bits={weight_bits}",
+            f"--act-bits={act_bits}", f"--per-channel={_flag(per_channel)}"]
+    for flag, value in (("equalize", equalize), ("relu6", relu6),
+                        ("absorb-high-bias", absorb_high_bias),
+                        ("bias-correction", bias_correction),
+                        ("adaround", adaround), ("act-range", act_range),
+                        ("weight-range", weight_range)):
+        if value is not None:
+            args.append(f"--{flag}={_flag(value)}")
+    if layer_bits:
+        args.append("--layer-bits=" + _layer_bits(layer_bits, act_bits))
+    with tempfile.TemporaryDirectory(prefix="qopt-report-") as tmp:
+        if stats is not None:
+            args.append(f"--calibration={stats}")
+        else:
+            args += [f"--samples={path}" for path in _save_samples(
+                samples if calibration is None else calibration, tmp,
+                "calib")]
+        if stats is not None or calibration is not None:
+            args += [f"--report-samples={path}"
+                     for path in _save_samples(samples, tmp, "sample")]
+        run_tool("qoptc", model.path, *args, "--report", "--name", name,
+                 "-o", directory)
+    return LayerReport(directory, name)
 
 
 def evaluate(model, dataset, reference=None):

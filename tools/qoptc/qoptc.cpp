@@ -7,11 +7,13 @@
 //          --act-range=... --percentile=... --weight-range=... --int-io
 //          --pipeline=quantize|ptq --equalize --relu6=... --absorb-high-bias
 //          --bias-correction=... --adaround]
+//         [--report [--report-samples=eval.npy|dir/ ...]]
 //         [--name NAME] [--entry FN] [--shared] [--asm] [--reference] -o out/
 //
 // writes out/<name>.o, out/<name>.h, out/<name>.report.txt, with --shared
-// out/lib<name>.so and with --asm the assembly out/<name>.s. The model is
-// float or integer TOSA, or ONNX (imported as qopt-import-onnx does). With
+// out/lib<name>.so, with --asm the assembly out/<name>.s and with --report
+// the per-layer quantization report out/<name>.report.{json,md,html}. The model
+// is float or integer TOSA, or ONNX (imported as qopt-import-onnx does). With
 // calibration statistics (from qopt-calibrate) or samples to calibrate on, a
 // float model is quantized first (--qopt-quantize-pipeline); without them it is
 // compiled as it is. The files appear together or not at all.
@@ -24,6 +26,7 @@
 #include "qopt/Runtime/Calibrate.h"
 #include "qopt/Support/ModelFile.h"
 #include "qopt/Target/Compile.h"
+#include "qopt/Target/LayerReport.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringExtras.h"
@@ -33,6 +36,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -133,6 +137,16 @@ static cl::opt<bool>
     intIO("int-io", cl::cat(quantCategory),
           cl::desc("Integer arguments and results (the storage type)"));
 
+static cl::opt<bool> report(
+    "report", cl::cat(quantCategory),
+    cl::desc("Also write the per-layer quantization report <name>.report."
+             "{json,md,html}: bit widths, scales and the SQNR of every "
+             "layer against the float model on sample data"));
+static cl::list<std::string> reportSamples(
+    "report-samples", cl::value_desc("file.npy|dir"), cl::cat(quantCategory),
+    cl::desc("Samples the report measures on (once per argument; default: "
+             "--samples)"));
+
 static cl::opt<bool> assembly("asm",
                               cl::desc("Also write the assembly <name>.s"));
 static cl::opt<bool> reference(
@@ -175,7 +189,9 @@ static cl::Option *strayQuantOption() {
                            &weightRange,
                            &biasCorrection,
                            &adaround,
-                           &intIO};
+                           &intIO,
+                           &report,
+                           std::addressof(reportSamples)};
   for (cl::Option *option : options)
     if (option->getNumOccurrences())
       return option;
@@ -233,15 +249,49 @@ static std::unique_ptr<qopt::QuantizePipelineOptions> pipelineOptions() {
   return options;
 }
 
-/// Quantizes the float model with the statistics in `stats`.
-static LogicalResult quantize(ModuleOp module, StringRef stats) {
+/// Quantizes the float model with the statistics in `stats`; with `qdq`,
+/// keeps a copy of the QDQ graph on the way.
+static LogicalResult quantize(ModuleOp module, StringRef stats,
+                              OwningOpRef<ModuleOp> *qdq) {
   std::unique_ptr<qopt::QuantizePipelineOptions> options = pipelineOptions();
   options->stats = stats.str();
+  options->keepQDQ = qdq != nullptr;
   mlir::PassManager pm = mlir::PassManager::on<ModuleOp>(module.getContext());
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   qopt::buildQuantizePipeline(pm, *options);
-  return pm.run(module);
+  if (failed(pm.run(module)))
+    return failure();
+  if (!qdq)
+    return success();
+  *qdq = module.clone();
+  mlir::PassManager lower =
+      mlir::PassManager::on<ModuleOp>(module.getContext());
+  if (failed(applyPassManagerCLOptions(lower)))
+    return failure();
+  qopt::buildLowerQDQPipeline(lower, /*simulate=*/false);
+  return lower.run(module);
+}
+
+/// The effective quantization settings, for the report.
+static std::string settingsText() {
+  std::unique_ptr<qopt::QuantizePipelineOptions> o = pipelineOptions();
+  auto flag = [](bool b) { return b ? "true" : "false"; };
+  std::string text =
+      formatv("pipeline={0} weight-bits={1} act-bits={2} per-channel={3} "
+              "act-range={4} weight-range={5} bias-correction={6} "
+              "equalize={7} absorb-high-bias={8}",
+              pipeline, o->weightBits, o->actBits, flag(o->perChannel),
+              o->actRange, o->weightRange, o->biasCorrection, flag(o->equalize),
+              flag(o->absorbHighBias))
+          .str();
+  if (o->actRange == "percentile")
+    text += formatv(" percentile={0}", o->percentile.getValue()).str();
+  if (o->equalize)
+    text += " relu6=" + o->relu6.getValue();
+  if (!o->layerBits.empty())
+    text += " layer-bits=" + join(o->layerBits, ",");
+  return text;
 }
 
 /// Calibrates on --samples into a temporary statistics file.
@@ -270,6 +320,29 @@ static FailureOr<std::string> calibrate(ModuleOp module) {
     return failure();
   }
   return std::string(path);
+}
+
+/// Writes the report's files into the output directory.
+static LogicalResult writeLayerReport(const qopt::LayerReport &report,
+                                      const qopt::CompileOptions &options) {
+  using Writer = void (*)(const qopt::LayerReport &, raw_ostream &);
+  std::pair<StringRef, Writer> formats[] = {
+      {"json", qopt::writeLayerReportJson},
+      {"md", qopt::writeLayerReportMarkdown},
+      {"html", qopt::writeLayerReportHtml}};
+  for (auto [extension, write] : formats) {
+    SmallString<256> path(options.outputDir);
+    sys::path::append(path, options.name + ".report." + extension);
+    std::error_code ec;
+    ToolOutputFile file(path, ec, sys::fs::OF_Text);
+    if (ec) {
+      fail("cannot write '" + path + "': " + ec.message());
+      return failure();
+    }
+    write(report, file.os());
+    file.keep();
+  }
+  return success();
 }
 
 /// Moves every file of `from` into `to`; the files of one compilation
@@ -336,6 +409,12 @@ int main(int argc, char **argv) {
   if (adaround && layerBits.getNumOccurrences())
     return fail("--adaround rounds every layer to --weight-bits: it cannot "
                 "be combined with --layer-bits");
+  if (reportSamples.getNumOccurrences() && !report)
+    return fail("--report-samples needs --report");
+  if (report && !samples.getNumOccurrences() &&
+      !reportSamples.getNumOccurrences())
+    return fail("--report measures the quantized model on sample data: give "
+                "--samples or --report-samples");
   if (pipeline != "quantize" && pipeline != "ptq")
     return fail("unknown --pipeline '" + pipeline +
                 "': expected quantize or ptq");
@@ -355,9 +434,15 @@ int main(int argc, char **argv) {
   if (!model)
     return 1;
   ModuleOp module = *model->module;
+  // The report compares the float model as given, the float graph before
+  // quantization and the QDQ graph.
+  OwningOpRef<ModuleOp> original, beforeQuantize, qdq;
+  if (report)
+    original = module.clone();
+  // (The report prepares the float graph again with the statistics.)
+  std::string stats = calibration;
+  std::optional<FileRemover> removeStats;
   if (quantized) {
-    std::string stats = calibration;
-    std::optional<FileRemover> removeStats;
     if (stats.empty()) {
       FailureOr<std::string> written = calibrate(module);
       if (failed(written))
@@ -365,8 +450,34 @@ int main(int argc, char **argv) {
       stats = *written;
       removeStats.emplace(stats);
     }
-    if (failed(quantize(module, stats)))
+    if (report)
+      beforeQuantize = module.clone();
+    if (failed(quantize(module, stats, report ? &qdq : nullptr)))
       return 1;
+  }
+  std::optional<qopt::LayerReport> layerReport;
+  if (report) {
+    qopt::LayerReportInputs inputs;
+    inputs.original = *original;
+    inputs.beforeQuantize = *beforeQuantize;
+    inputs.qdq = *qdq;
+    inputs.prepare = pipelineOptions()->prepareConfig();
+    inputs.stats = stats;
+    inputs.entry = entry;
+    cl::list<std::string> &from =
+        reportSamples.empty() ? samples : reportSamples;
+    inputs.samples.assign(from.begin(), from.end());
+    Expected<qopt::LayerReport> measured = qopt::measureLayerReport(inputs);
+    if (!measured) {
+      std::string message = toString(measured.takeError());
+      if (!message.empty())
+        fail(message);
+      return 1;
+    }
+    layerReport = std::move(*measured);
+    layerReport->name = options.name;
+    layerReport->settings = settingsText();
+    layerReport->samples = join(inputs.samples, ", ");
   }
 
   // Compile into a fresh directory beside the outputs, then move them in.
@@ -380,7 +491,9 @@ int main(int argc, char **argv) {
     return fail("cannot write to the output directory '" + outputDir +
                 "': " + ec.message());
   options.outputDir = std::string(staging);
-  bool ok = succeeded(qopt::compileModel(module, options));
+  bool ok =
+      (!layerReport || succeeded(writeLayerReport(*layerReport, options))) &&
+      succeeded(qopt::compileModel(module, options));
   std::error_code ec;
   if (ok && (ec = moveFiles(staging, outputDir)))
     fail("cannot move the compiled files into '" + outputDir +

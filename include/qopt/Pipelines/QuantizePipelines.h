@@ -83,6 +83,11 @@ struct PTQPipelineOptions : QuantizePipelineOptions {
 void buildQuantizePipeline(mlir::OpPassManager &pm,
                            const QuantizePipelineOptions &options);
 
+/// The end of buildQuantizePipeline after qopt-quantize: the QDQ graph
+/// (keep-qdq=true) becomes integer TOSA, or with `simulate` its executable
+/// simulation.
+void buildLowerQDQPipeline(mlir::OpPassManager &pm, bool simulate);
+
 /// Registers `--qopt-quantize-pipeline` and `--qopt-ptq-pipeline` with the
 /// global registry.
 void registerQuantizePipelines();

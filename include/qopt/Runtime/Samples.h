@@ -45,6 +45,12 @@ private:
   Tensor batch;                   // single file
 };
 
+/// One source per argument of `function` (whose arguments are `args`) from
+/// `inputs` (one path per argument, in order), all holding as many samples.
+llvm::Expected<std::vector<SampleSource>>
+openSamples(llvm::StringRef function, llvm::ArrayRef<TensorSignature> args,
+            llvm::ArrayRef<std::string> inputs);
+
 /// Stacks per-sample results (all of one shape and dtype) into one tensor:
 /// along their leading dimension when `alongUnitDim` and it is 1, else along
 /// a new leading dimension.

@@ -44,6 +44,10 @@ struct CompileOptions {
   bool assembly = false;
 };
 
+/// Where `loc` is in the input model: a node name (ONNX) or file:line;
+/// "-" when unknown.
+std::string describeLocation(mlir::Location loc);
+
 /// One argument or result of the compiled function as the C API sees it.
 struct TensorInterface {
   mlir::RankedTensorType type;
