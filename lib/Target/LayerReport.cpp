@@ -401,9 +401,14 @@ measureLayerReport(const LayerReportInputs &inputs) {
   LayerReport report;
   report.function = entry.str();
   SmallVector<unsigned> ids;
-  qdqFunc.walk([&](quant::QuantizeCastOp qcast) {
-    LayerEntry &layer = report.layers.emplace_back();
+  WalkResult walk = qdqFunc.walk([&](quant::QuantizeCastOp qcast) {
     Value x = qcast.getInput();
+    if (!qdqId.count(x) || !dequantized(qcast)) {
+      qcast.emitError() << "expected a quantization point: a qcast of an "
+                           "activation, read through a dcast";
+      return WalkResult::interrupt();
+    }
+    LayerEntry &layer = report.layers.emplace_back();
     layer.id = qdqId.lookup(x);
     ids.push_back(layer.id);
     describePoint(qcast, layer);
@@ -412,7 +417,10 @@ measureLayerReport(const LayerReportInputs &inputs) {
         layer.weight = weightReport(
             anchor,
             floatActs[qdqId.lookup(anchor->getResult(0))].getDefiningOp());
+    return WalkResult::advance();
   });
+  if (walk.wasInterrupted())
+    return diagnosed();
 
   Part originalPart(original, inputs.entry), floatPart(*prepared, entry),
       qdqPart(*qdq, entry), alonePart(*qdq, entry),

@@ -23,8 +23,9 @@ static json::Value dbValue(double db) {
   return std::isfinite(db) ? json::Value(db) : json::Value(nullptr);
 }
 
-static void sqnrObject(json::OStream &j, const Sqnr &s) {
-  j.object([&] {
+/// `"name": {"sqnr_db", "signal", "noise", "elements"}`.
+static void sqnrAttribute(json::OStream &j, StringRef name, const Sqnr &s) {
+  j.attributeObject(name, [&] {
     j.attribute("sqnr_db", dbValue(s.db()));
     // Mean squares, which make the ratio checkable.
     double n = s.count ? double(s.count) : 1.0;
@@ -46,12 +47,8 @@ void writeLayerReportJson(const LayerReport &report, raw_ostream &os) {
       for (const OutputEntry &out : report.outputs)
         j.object([&] {
           j.attribute("type", out.type);
-          j.attributeBegin("integer");
-          sqnrObject(j, out.integer);
-          j.attributeEnd();
-          j.attributeBegin("simulated");
-          sqnrObject(j, out.simulated);
-          j.attributeEnd();
+          sqnrAttribute(j, "integer", out.integer);
+          sqnrAttribute(j, "simulated", out.simulated);
         });
     });
     j.attributeArray("layers", [&] {
@@ -82,18 +79,12 @@ void writeLayerReportJson(const LayerReport &report, raw_ostream &os) {
                 for (double s : w.scales)
                   j.value(s);
               });
-              j.attributeBegin("sqnr");
-              sqnrObject(j, w.sqnr);
-              j.attributeEnd();
+              sqnrAttribute(j, "sqnr", w.sqnr);
             });
           }
           j.attributeEnd();
-          j.attributeBegin("end_to_end");
-          sqnrObject(j, l.endToEnd);
-          j.attributeEnd();
-          j.attributeBegin("own");
-          sqnrObject(j, l.own);
-          j.attributeEnd();
+          sqnrAttribute(j, "end_to_end", l.endToEnd);
+          sqnrAttribute(j, "own", l.own);
         });
     });
     j.attributeArray("worst", [&] {
@@ -305,20 +296,25 @@ static void svgChart(const LayerReport &report, raw_ostream &os) {
                   "stroke=\"#ddd\"/><text x=\"{0}\" y=\"{3}\" "
                   "text-anchor=\"middle\">{4} dB</text>\n",
                   x(db), axis - 6, height - 10, axis - 10, int(db));
+  // The worst layers' labels in red: one in four, at least one, at most 3.
   std::vector<size_t> worst = report.worstFirst();
-  worst.resize(std::min(worst.size(), size_t(3)));
+  worst.resize(
+      std::min(worst.size(), std::clamp<size_t>(worst.size() / 4, 1, 3)));
   for (auto [row, l] : llvm::enumerate(report.layers)) {
     double y = axis + rowHeight * row;
     bool isWorst = llvm::is_contained(worst, row);
-    std::string label =
-        "#" + std::to_string(l.id) + " " + l.op + " " + l.location;
-    if (label.size() > 52)
-      label = label.substr(0, 51) + "\u2026";
+    // Long locations keep their end, where ONNX names differ.
+    std::string label = "#" + std::to_string(l.id) + " " + l.op + " ";
+    constexpr size_t kMaxLabel = 56;
+    size_t room = kMaxLabel > label.size() + 1 ? kMaxLabel - label.size() : 1;
+    label += l.location.size() <= room
+                 ? l.location
+                 : "\u2026" + l.location.substr(l.location.size() - room + 1);
     os << formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\"{2}>{3}"
-                  "</text>\n",
+                  "<title>{4}</title></text>\n",
                   labelWidth - 6, y + 1.5 * bar + 4,
                   isWorst ? " fill=\"#c00\" font-weight=\"bold\"" : "",
-                  html(label));
+                  html(label), html(l.location));
     for (auto [i, v] : llvm::enumerate(values(l))) {
       if (!v)
         continue;

@@ -113,8 +113,7 @@ class Model:
         Returns the directory; `load_compiled(directory, name)` runs the
         library of a host build."""
         os.makedirs(directory, exist_ok=True)
-        name = re.sub(r"\W", "_", name or os.path.splitext(
-            os.path.basename(self.path))[0])
+        name = _c_name(name, self.path)
         run_tool("qoptc", self.path, f"--target={target}", "--name", name,
                  *(["--shared"] if shared else []), "-o", directory)
         return directory
@@ -204,6 +203,13 @@ def load_compiled(directory, name):
     return CompiledModel(directory, name)
 
 
+def _c_name(name, path):
+    """`name`, or the model file's stem, made a C identifier as qoptc's
+    --name wants."""
+    return re.sub(r"\W", "_", name or os.path.splitext(
+        os.path.basename(path))[0])
+
+
 def _workdir():
     return tempfile.mkdtemp(prefix="qopt-")
 
@@ -272,6 +278,18 @@ def _save_samples(samples, directory, stem):
     return paths
 
 
+def _step_options(equalize, relu6, absorb_high_bias, bias_correction,
+                  adaround, act_range, weight_range):
+    """`name=value` of the PTQ step options given (None keeps the
+    pipeline's default)."""
+    return [f"{name}={_flag(value)}" for name, value in (
+        ("equalize", equalize), ("relu6", relu6),
+        ("absorb-high-bias", absorb_high_bias),
+        ("bias-correction", bias_correction), ("adaround", adaround),
+        ("act-range", act_range), ("weight-range", weight_range))
+        if value is not None]
+
+
 def _layer_bits(layer_bits, act_bits):
     """`layer-bits` of {id or location: W or (W, A)}."""
     entries = []
@@ -336,13 +354,9 @@ def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
                             "not only statistics")
         options.append("samples=" + ",".join(
             _save_samples(calibration, work, "adaround")))
-    for name, value in (("equalize", equalize), ("relu6", relu6),
-                        ("absorb-high-bias", absorb_high_bias),
-                        ("bias-correction", bias_correction),
-                        ("adaround", adaround), ("act-range", act_range),
-                        ("weight-range", weight_range)):
-        if value is not None:
-            options.append(f"{name}={_flag(value)}")
+    options += _step_options(equalize, relu6, absorb_high_bias,
+                             bias_correction, adaround, act_range,
+                             weight_range)
     if layer_bits:
         options.append("layer-bits=" + _layer_bits(layer_bits, act_bits))
     out = os.path.join(work, os.path.splitext(os.path.basename(model.path))[0]
@@ -404,17 +418,12 @@ def report(model, samples, directory, calibration=None, stats=None,
     _check_pipeline(pipeline)
     model = _as_model(model)
     os.makedirs(directory, exist_ok=True)
-    name = re.sub(r"\W", "_", name or os.path.splitext(
-        os.path.basename(model.path))[0])
+    name = _c_name(name, model.path)
     args = [f"--pipeline={pipeline}", f"--weight-bits={weight_bits}",
             f"--act-bits={act_bits}", f"--per-channel={_flag(per_channel)}"]
-    for flag, value in (("equalize", equalize), ("relu6", relu6),
-                        ("absorb-high-bias", absorb_high_bias),
-                        ("bias-correction", bias_correction),
-                        ("adaround", adaround), ("act-range", act_range),
-                        ("weight-range", weight_range)):
-        if value is not None:
-            args.append(f"--{flag}={_flag(value)}")
+    args += ["--" + option for option in _step_options(
+        equalize, relu6, absorb_high_bias, bias_correction, adaround,
+        act_range, weight_range)]
     if layer_bits:
         args.append("--layer-bits=" + _layer_bits(layer_bits, act_bits))
     with tempfile.TemporaryDirectory(prefix="qopt-report-") as tmp:

@@ -73,3 +73,18 @@ def test_report_finds_the_low_bit_layer(mobilenet, tmp_path):
     # Its weights and its own output are what lose: the next layers' own
     # SQNR stays at the 8-bit level.
     assert worst["own"]["sqnr_db"] + 10 < report.worst[1]["own"]["sqnr_db"]
+
+
+def test_report_of_the_ptq_pipeline(mobilenet, tmp_path):
+    # Equalization rescales channels: the report compares the quantized graph
+    # with the prepared float one layer by layer, and its output with the
+    # float model as given.
+    model, images = mobilenet
+    options = dict(pipeline="ptq", weight_bits=4)
+    report = qopt.report(model, images, tmp_path, **options)
+    quantized = qopt.compile(model, calibration=images, **options)
+    model_sqnr = sqnr_db(model(images), quantized(images))
+    assert abs(report.output_sqnr[0] - model_sqnr) <= 0.01
+    assert "equalize=true" in report.data["settings"]
+    assert all(layer["weight"]["bits"] == 4
+               for layer in report.layers if layer["weight"])

@@ -5,6 +5,9 @@
                                  reads REPORT (net.report.json, made with
                                  --layer-bits=4=W/A: the depthwise layer) and
                                  recomputes every figure in numpy
+    layer_report.py same A.json B.json
+                                 prints "same figures" if both reports
+                                 measured the same layers and outputs
 
 The graph: conv 3x3 + ReLU, depthwise 3x3 + ReLU6, conv 1x1, residual add,
 global average pool, reshape, fully connected. The check quantizes it as
@@ -239,9 +242,19 @@ def check(directory, path, wbits, abits):
     print(f"largest difference: {LARGEST_DIFFERENCE[0]:.4f} dB")
 
 
+def same_figures(a, b):
+    with open(a) as fa, open(b) as fb:
+        a, b = json.load(fa), json.load(fb)
+    if a["layers"] != b["layers"] or a["outputs"] != b["outputs"]:
+        sys.exit("FAIL: the reports differ")
+    print("same figures")
+
+
 def main():
     command, directory = sys.argv[1], sys.argv[2]
-    if command == "make":
+    if command == "same":
+        same_figures(sys.argv[2], sys.argv[3])
+    elif command == "make":
         text, _ = build()
         with open(os.path.join(directory, "net.mlir"), "w") as f:
             f.write(text)
