@@ -28,6 +28,7 @@
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Samples.h"
 #include "qopt/Target/Compile.h"
+#include "qopt/Utils/TosaQueries.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -50,6 +51,12 @@ double Sqnr::db() const {
   if (noise == 0.0)
     return std::numeric_limits<double>::infinity();
   return 10.0 * std::log10(signal / noise);
+}
+
+size_t WeightReport::worstChannel() const {
+  auto worst = llvm::min_element(
+      channels, [](const Sqnr &a, const Sqnr &b) { return a.db() < b.db(); });
+  return worst - channels.begin();
 }
 
 std::vector<size_t> LayerReport::worstFirst() const {
@@ -269,11 +276,16 @@ static std::optional<WeightReport> weightReport(Operation *anchor,
   }
   report.bits = quantBits(type);
   report.scales.assign(scales.begin(), scales.end());
+  WeightChannels out = getWeightChannels(anchor, /*perChannel=*/true);
+  report.channels.resize(out.channels);
   for (auto [i, q, w] :
        llvm::enumerate(ints.getValues<APInt>(), floats.getValues<APFloat>())) {
     int64_t c = (int64_t(i) / stride) % channels;
-    report.sqnr.add(w.convertToDouble(),
-                    double(q.getSExtValue() - zeroPoints[c]) * scales[c]);
+    double x = w.convertToDouble(),
+           dequantized = double(q.getSExtValue() - zeroPoints[c]) * scales[c];
+    report.sqnr.add(x, dequantized);
+    report.channels[(int64_t(i) / out.stride) % out.channels].add(x,
+                                                                  dequantized);
   }
   return report;
 }
@@ -333,6 +345,17 @@ static double element(const Tensor &t, int64_t i) {
 
 static bool isFloat(const Tensor &t) {
   return t.dtype == DType::F32 || t.dtype == DType::F64;
+}
+
+/// Counts the values of `t` beyond half a step outside the layer's range.
+static void countClipped(LayerEntry &layer, const Tensor &t) {
+  if (!isFloat(t))
+    return;
+  double lo = layer.min - layer.scale / 2, hi = layer.max + layer.scale / 2;
+  for (int64_t i = 0, e = t.numElements(); i < e; ++i) {
+    double v = element(t, i);
+    layer.clipped += v < lo || v > hi;
+  }
 }
 
 static void accumulate(Sqnr &sqnr, const Tensor &reference,
@@ -519,6 +542,7 @@ measureLayerReport(const LayerReportInputs &inputs) {
     for (auto [layer, ref, e2e, own, ownRef] : llvm::zip_equal(
              report.layers, floatValues, endToEnd, alone, aloneReference)) {
       accumulate(layer.endToEnd, floatPart.tensor(ref), qdqPart.tensor(e2e));
+      countClipped(layer, floatPart.tensor(ref));
       accumulate(layer.own, floatFedPart.tensor(ownRef), alonePart.tensor(own));
     }
     for (auto [r, out] : llvm::enumerate(report.outputs)) {

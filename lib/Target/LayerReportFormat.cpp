@@ -65,6 +65,10 @@ void writeLayerReportJson(const LayerReport &report, raw_ostream &os) {
             j.attribute("zero_point", l.zeroPoint);
             j.attribute("min", l.min);
             j.attribute("max", l.max);
+            j.attribute("clipped",
+                        l.endToEnd.count
+                            ? double(l.clipped) / double(l.endToEnd.count)
+                            : 0.0);
           });
           j.attributeBegin("weight");
           if (!l.weight) {
@@ -80,6 +84,10 @@ void writeLayerReportJson(const LayerReport &report, raw_ostream &os) {
                   j.value(s);
               });
               sqnrAttribute(j, "sqnr", w.sqnr);
+              j.attributeArray("channel_sqnr_db", [&] {
+                for (const Sqnr &c : w.channels)
+                  j.value(dbValue(c.db()));
+              });
             });
           }
           j.attributeEnd();
@@ -119,22 +127,36 @@ static std::string formatActivation(const LayerEntry &l) {
       .str();
 }
 
+static std::string formatClipped(const LayerEntry &l) {
+  if (!l.clipped || !l.endToEnd.count)
+    return "0";
+  return formatv("{0:f2} %",
+                 100.0 * double(l.clipped) / double(l.endToEnd.count))
+      .str();
+}
+
+static std::string formatWeightSqnr(const LayerEntry &l) {
+  if (!l.weight)
+    return "-";
+  std::string text = formatDb(l.weight->sqnr.db());
+  if (l.weight->channels.size() > 1) {
+    size_t c = l.weight->worstChannel();
+    text += formatv(" (c{0}: {1})", c, formatDb(l.weight->channels[c].db()));
+  }
+  return text;
+}
+
 static std::string formatBits(unsigned bits) {
   return bits ? std::to_string(bits) : "-";
 }
 
 static std::vector<std::string> layerHeader() {
-  return {"id",
-          "op",
-          "location",
-          "W",
-          "in",
-          "out",
-          "weight scale",
-          "activation scale, zero point [range]",
-          "weight SQNR",
-          "own SQNR",
-          "end-to-end SQNR"};
+  return {"id",           "op",
+          "location",     "W",
+          "in",           "out",
+          "weight scale", "activation scale, zero point [range]",
+          "clipped",      "weight SQNR (worst channel)",
+          "own SQNR",     "end-to-end SQNR"};
 }
 
 static std::vector<std::string> layerCells(const LayerEntry &l) {
@@ -146,7 +168,8 @@ static std::vector<std::string> layerCells(const LayerEntry &l) {
           formatBits(l.bits),
           formatScales(l),
           formatActivation(l),
-          l.weight ? formatDb(l.weight->sqnr.db()) : "-",
+          formatClipped(l),
+          formatWeightSqnr(l),
           formatDb(l.own.db()),
           formatDb(l.endToEnd.db())};
 }
@@ -167,7 +190,9 @@ static const char *kOwnExplained =
     "weight, accumulation and output rounding); end-to-end SQNR: the "
     "quantized model's dequantized value against the float model's, with the "
     "error of every earlier layer; weight SQNR: dequantized against float "
-    "weights. SQNR = 10 log10(sum x^2 / sum (q - x)^2) in dB over every "
+    "weights, with the output channel that loses most; clipped: the share of "
+    "the float model's values beyond half a step outside the activation's "
+    "range. SQNR = 10 log10(sum x^2 / sum (q - x)^2) in dB over every "
     "sample; exact: no error.";
 
 static void markdownRow(raw_ostream &os, ArrayRef<std::string> cells) {

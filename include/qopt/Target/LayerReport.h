@@ -45,8 +45,14 @@ struct WeightReport {
   /// The quantized dimension of per-channel weights; nullopt per tensor.
   std::optional<int64_t> axis;
   std::vector<double> scales;
-  /// Dequantized integer weights against the float weights.
+  /// Dequantized integer weights against the float weights, over all of
+  /// them and per output channel (the channels of per-channel quantization,
+  /// whatever the granularity used).
   Sqnr sqnr;
+  std::vector<Sqnr> channels;
+
+  /// The output channel whose weights lose most.
+  size_t worstChannel() const;
 };
 
 /// One quantization point: a layer's output, or an argument.
@@ -69,6 +75,9 @@ struct LayerEntry {
   int64_t zeroPoint = 0;
   /// The real range the quantization represents.
   double min = 0.0, max = 0.0;
+  /// How many of the float model's values lie beyond half a step outside
+  /// that range (the quantizer saturates them), of `endToEnd.count`.
+  int64_t clipped = 0;
   /// The QDQ graph's dequantized value against the float graph's, end to
   /// end: the error accumulated by every layer up to this one.
   Sqnr endToEnd;

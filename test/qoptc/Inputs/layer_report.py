@@ -5,6 +5,9 @@
                                  reads REPORT (net.report.json, made with
                                  --layer-bits=4=W/A: the depthwise layer) and
                                  recomputes every figure in numpy
+    layer_report.py clipping DIR REPORT
+                                 checks only the clipped share of each
+                                 activation, against the report's ranges
     layer_report.py same A.json B.json
                                  prints "same figures" if both reports
                                  measured the same layers and outputs
@@ -155,12 +158,29 @@ def same(report_db, ours, what):
         sys.exit(f"FAIL {what}: report {mine:.3f} dB, numpy {ours:.3f} dB")
 
 
-def check(directory, path, wbits, abits):
+def load(directory, path):
     with open(path) as f:
         report = json.load(f)
     _, W = build()
     x = np.load(os.path.join(directory, "x.npy")).astype(np.float64)
-    ref = forward(x, W)
+    return report, W, x, forward(x, W)
+
+
+def check_clipping(report, ref):
+    """The share of float values beyond half a step outside each range."""
+    for (name, op), row in zip(POINTS, report["layers"]):
+        act = row["activation"]
+        lo = act["min"] - act["scale"] / 2
+        hi = act["max"] + act["scale"] / 2
+        share = np.mean((ref[name] < lo) | (ref[name] > hi))
+        if not np.isclose(act["clipped"], share, rtol=1e-9, atol=0):
+            sys.exit(f"FAIL #{row['id']} {op}: clipped {act['clipped']}, "
+                     f"numpy {share}")
+        print(f"#{row['id']} {op}: clipped {100 * share:.2f} %: ok")
+
+
+def check(directory, path, wbits, abits):
+    report, W, x, ref = load(directory, path)
 
     bits = {name: 8 for name, _ in POINTS}
     bits["d"] = abits
@@ -222,6 +242,12 @@ def check(directory, path, wbits, abits):
                          f"{scales[name]}")
             same(w["sqnr"]["sqnr_db"], sqnr(W[name][0], Wq[name][0]),
                  what + " weight SQNR")
+            # Per output channel: conv OHWI axis 0, depthwise axis 2,
+            # matmul's last.
+            for c, db in enumerate(w["channel_sqnr_db"]):
+                same(db, sqnr(np.take(W[name][0], c, axes[name]),
+                              np.take(Wq[name][0], c, axes[name])),
+                     f"{what} weight SQNR of channel {c}")
         elif row["weight"] is not None:
             sys.exit(f"FAIL {what}: weights reported")
         same(row["end_to_end"]["sqnr_db"], sqnr(ref[name], e2e[name]),
@@ -232,6 +258,7 @@ def check(directory, path, wbits, abits):
         print(f"{what}: W{row['weight']['bits'] if row['weight'] else '-'} "
               f"out {act['bits']} bits, own {sqnr(own_ref, own):.1f} dB, "
               f"end to end {sqnr(ref[name], e2e[name]):.1f} dB: ok")
+    check_clipping(report, ref)
     out = report["outputs"][0]
     same(out["integer"]["sqnr_db"], sqnr(ref["fc"], e2e["fc"]), "output")
     same(out["simulated"]["sqnr_db"], sqnr(ref["fc"], e2e["fc"]),
@@ -254,6 +281,9 @@ def main():
     command, directory = sys.argv[1], sys.argv[2]
     if command == "same":
         same_figures(sys.argv[2], sys.argv[3])
+    elif command == "clipping":
+        report, _, _, ref = load(directory, sys.argv[3])
+        check_clipping(report, ref)
     elif command == "make":
         text, _ = build()
         with open(os.path.join(directory, "net.mlir"), "w") as f:
