@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -32,10 +33,9 @@ bool isCandidate(linalg::GenericOp op) {
          });
 }
 
-/// Drops unit loops and collapses the longest innermost run of loops that
-/// every operand indexes contiguously, so that one loop carries the vector.
-linalg::GenericOp lengthenInnermostLoop(RewriterBase &rewriter,
-                                        linalg::GenericOp op) {
+/// Drops unit loops and collapses every run of loops that all operands
+/// index contiguously, so that few, long loops remain.
+linalg::GenericOp collapseLoops(RewriterBase &rewriter, linalg::GenericOp op) {
   rewriter.setInsertionPoint(op);
   FailureOr<linalg::DropUnitDimsResult> dropped =
       linalg::dropUnitDims(rewriter, op, linalg::ControlDropUnitDims());
@@ -43,37 +43,74 @@ linalg::GenericOp lengthenInnermostLoop(RewriterBase &rewriter,
     rewriter.replaceOp(op, dropped->replacements);
     op = cast<linalg::GenericOp>(dropped->resultOp.getOperation());
   }
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<ReassociationIndices> runs;
   int64_t numLoops = op.getNumLoops();
-  for (int64_t first = 0; first + 1 < numLoops; ++first) {
-    ReassociationIndices run =
-        llvm::to_vector(llvm::seq<int64_t>(first, numLoops));
-    if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {run}))
-      continue;
-    rewriter.setInsertionPoint(op);
-    FailureOr<linalg::CollapseResult> collapsed =
-        linalg::collapseOpIterationDims(op, {run}, rewriter);
-    if (failed(collapsed))
-      break;
-    rewriter.replaceOp(op, collapsed->results);
-    return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+  for (int64_t first = 0; first < numLoops;) {
+    int64_t last = first;
+    while (last + 1 < numLoops &&
+           linalg::areDimSequencesPreserved(
+               maps, {llvm::to_vector(llvm::seq<int64_t>(first, last + 2))}))
+      ++last;
+    if (last > first)
+      runs.push_back(llvm::to_vector(llvm::seq<int64_t>(first, last + 1)));
+    first = last + 1;
   }
-  return op;
+  if (runs.empty())
+    return op;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, runs, rewriter);
+  if (failed(collapsed))
+    return op;
+  rewriter.replaceOp(op, collapsed->results);
+  return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+}
+
+/// The loop that indexes the innermost (contiguous) dimension of `map`'s
+/// operand, if it is a plain loop index.
+std::optional<unsigned> innermostLoop(AffineMap map) {
+  if (map.getNumResults() == 0)
+    return std::nullopt;
+  if (auto dim = dyn_cast<AffineDimExpr>(map.getResults().back()))
+    return dim.getPosition();
+  return std::nullopt;
+}
+
+/// Tile sizes: the innermost loop by up to `lanes`. When an operand is
+/// transposed against the others (its contiguous dimension is another
+/// loop), that loop too, so that both are read and written as whole
+/// vectors and the transposition happens in registers.
+SmallVector<int64_t> chooseTile(linalg::GenericOp op, int64_t lanes) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> tile(ranges.size(), 1);
+  unsigned last = ranges.size() - 1;
+  tile[last] = qopt::vectorWidth(ranges[last], lanes);
+  std::optional<unsigned> across;
+  for (AffineMap map : op.getIndexingMapsArray()) {
+    std::optional<unsigned> loop = innermostLoop(map);
+    if (!loop || *loop == last || !map.isProjectedPermutation())
+      continue;
+    if (across && *across != *loop)
+      return tile; // Transposed three ways: rows of the innermost loop.
+    across = loop;
+  }
+  if (across)
+    tile[*across] = qopt::vectorWidth(ranges[*across], lanes);
+  return tile;
 }
 
 void vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op, int64_t lanes) {
-  op = lengthenInnermostLoop(rewriter, op);
+  op = collapseLoops(rewriter, op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ranges.empty())
     return;
-  SmallVector<OpFoldResult> tileSizes(ranges.size(), rewriter.getIndexAttr(1));
-  int64_t width = qopt::vectorWidth(ranges.back(), lanes);
-  tileSizes.back() = rewriter.getIndexAttr(width);
+  SmallVector<int64_t> tile = chooseTile(op, lanes);
 
   Operation *tiled = op;
-  if (llvm::any_of(ranges, [](int64_t r) { return r != 1; }) &&
-      ranges != ArrayRef<int64_t>(width)) {
+  if (ranges != tile) {
     scf::SCFTilingOptions options;
-    options.setTileSizes(tileSizes);
+    options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), tile));
     rewriter.setInsertionPoint(op);
     FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
         rewriter, cast<TilingInterface>(op.getOperation()), options);
@@ -180,6 +217,57 @@ struct WidenTableGather : OpRewritePattern<vector::GatherOp> {
   }
 };
 
+/// An elementwise op (or a gather) on n-D vectors becomes one op per row
+/// of its leading dimension: the LLVM lowering takes some of them (e.g.
+/// `arith.mulsi_extended`) on 1-D vectors only. Rows are taken out with
+/// `vector.extract` and put back with `vector.insert`, which fold away
+/// between unrolled ops; a transposed tile stays 2-D only from its read
+/// through its `vector.transpose`.
+struct UnrollToRows : RewritePattern {
+  UnrollToRows(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (op->getNumResults() == 0 || op->getNumRegions() != 0 ||
+        (!OpTrait::hasElementwiseMappableTraits(op) &&
+         !isa<vector::GatherOp>(op)))
+      return failure();
+    auto type = dyn_cast<VectorType>(op->getResult(0).getType());
+    if (!type || type.getRank() < 2 || type.isScalable())
+      return failure();
+    Location loc = op->getLoc();
+    SmallVector<Value> results;
+    for (Value result : op->getResults())
+      results.push_back(ub::PoisonOp::create(rewriter, loc, result.getType()));
+    for (int64_t row = 0, rows = type.getDimSize(0); row < rows; ++row) {
+      // Vector operands of the result's shape are split; the rest (a
+      // gather's base and offsets) are shared.
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands()) {
+        auto operandType = dyn_cast<VectorType>(operand.getType());
+        operands.push_back(
+            operandType && operandType.getShape() == type.getShape()
+                ? vector::ExtractOp::create(rewriter, loc, operand, row)
+                      .getResult()
+                : operand);
+      }
+      SmallVector<Type> rowTypes;
+      for (Value result : op->getResults()) {
+        auto resultType = cast<VectorType>(result.getType());
+        rowTypes.push_back(VectorType::get(resultType.getShape().drop_front(),
+                                           resultType.getElementType()));
+      }
+      Operation *rowOp = rewriter.create(loc, op->getName().getIdentifier(),
+                                         operands, rowTypes, op->getAttrs());
+      for (auto [acc, value] : llvm::zip(results, rowOp->getResults()))
+        acc = vector::InsertOp::create(rewriter, loc, value, acc, row);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 struct VectorizeElementwise
     : qopt::impl::VectorizeElementwiseBase<VectorizeElementwise> {
   using Base::Base;
@@ -191,12 +279,29 @@ struct VectorizeElementwise
           << lanes.getValue();
       return signalPassFailure();
     }
+    // Transposes become generics and fuse with their elementwise producers
+    // and consumers (a layout change beside a quantize or a dequantize is
+    // one pass over the data), as `linalg-fuse-elementwise-ops` fused the
+    // rest.
+    IRRewriter rewriter(&getContext());
+    getOperation().walk([&](linalg::TransposeOp op) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::generalizeNamedOp(rewriter, op);
+    });
+    RewritePatternSet fusion(&getContext());
+    linalg::populateElementwiseOpsFusionPatterns(
+        fusion, [](OpOperand *operand) {
+          Operation *producer = operand->get().getDefiningOp();
+          return producer && producer->hasOneUse();
+        });
+    if (failed(applyPatternsGreedily(getOperation(), std::move(fusion))))
+      return signalPassFailure();
+
     SmallVector<linalg::GenericOp> ops;
     getOperation().walk([&](linalg::GenericOp op) {
       if (isCandidate(op))
         ops.push_back(op);
     });
-    IRRewriter rewriter(&getContext());
     for (linalg::GenericOp op : ops)
       vectorizeOne(rewriter, op, lanes);
 
@@ -204,7 +309,9 @@ struct VectorizeElementwise
     // tensors, which bufferize in place and lower to plain vector loads.
     RewritePatternSet patterns(&getContext());
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
-    patterns.add<WidenTableGather>(&getContext());
+    // Transposed reads and writes: plain transfers and a vector.transpose.
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    patterns.add<WidenTableGather, UnrollToRows>(&getContext());
     vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                         &getContext());
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns,

@@ -257,6 +257,7 @@ static FailureOr<ModelSummary> lowerModel(ModuleOp module,
                     "function-boundary-type-conversion=identity-layout-map},"
                     "buffer-results-to-out-params{modify-public-functions "
                     "hoist-static-allocs}, canonicalize");
+        pm.addNestedPass<func::FuncOp>(createForwardResultBuffers());
         pm.addPass(createMemrefCopyToLinalg());
         pm.addPass(createPlanArena(PlanArenaOptions{kArenaAlignment}));
       })))

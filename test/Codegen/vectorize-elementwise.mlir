@@ -3,18 +3,18 @@
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #ch = affine_map<(d0, d1, d2, d3) -> (d3)>
 
-// A per-channel rescale-like op: the unit batch loop is dropped, the channel
-// loop (40) cannot merge with the spatial ones (the multiplier is indexed by
-// channel only) and is tiled by 8, the largest power of two dividing it.
+// A per-channel rescale-like op: the unit batch loop is dropped, the two
+// spatial loops merge into one of 30, the channel loop (40) cannot merge
+// with them (the multiplier is indexed by channel only) and is tiled by 8,
+// the largest power of two dividing it.
 // CHECK-LABEL: func.func @per_channel
-// CHECK: scf.for {{.*}} to %c6 step %c1
-// CHECK: scf.for {{.*}} to %c5 step %c1
+// CHECK: scf.for {{.*}} to %c30 step %c1
 // CHECK: scf.for {{.*}} to %c40 step %c8
-// CHECK: vector.transfer_read {{.*}} : tensor<6x5x40xi32>, vector<8xi32>
+// CHECK: vector.transfer_read {{.*}} : tensor<30x40xi32>, vector<8xi32>
 // CHECK: vector.transfer_read {{.*}} : tensor<40xi32>, vector<8xi32>
 // CHECK: arith.mulsi_extended {{.*}} : vector<8xi32>
 // CHECK: arith.trunci {{.*}} : vector<8xi32> to vector<8xi8>
-// CHECK: vector.transfer_write {{.*}} : vector<8xi8>, tensor<1x1x8xi8>
+// CHECK: vector.transfer_write {{.*}} : vector<8xi8>, tensor<1x8xi8>
 // CHECK-NOT: linalg.generic
 func.func @per_channel(%x: tensor<1x6x5x40xi32>, %m: tensor<40xi32>) -> tensor<1x6x5x40xi8> {
   %e = tensor.empty() : tensor<1x6x5x40xi8>
@@ -31,11 +31,12 @@ func.func @per_channel(%x: tensor<1x6x5x40xi32>, %m: tensor<40xi32>) -> tensor<1
 
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 
-// A table lookup on identically shaped operands: all loops collapse into
+// A table lookup on identically shaped operands (table entries 11, 48, 85,
+// 122, -97, ...: sign-extended): all loops collapse into
 // one of 240 iterations, 16 lanes at a time, the lookup a vector.gather of
 // the table sign-extended to i32 with i32 indices, truncated back.
 // CHECK-LABEL: func.func @table
-// CHECK-DAG: %[[T:.*]] = arith.constant dense<-7> : tensor<256xi32>
+// CHECK-DAG: %[[T:.*]] = arith.constant dense<"0x0B00000030000000550000007A0000009FFFFFFF{{.*}}"> : tensor<256xi32>
 // CHECK: scf.for {{.*}} to %c240 step %c16
 // CHECK: vector.transfer_read {{.*}} : tensor<240xi8>, vector<16xi8>
 // CHECK: %[[I:.*]] = arith.addi {{.*}} : vector<16xi32>
@@ -43,7 +44,7 @@ func.func @per_channel(%x: tensor<1x6x5x40xi32>, %m: tensor<40xi32>) -> tensor<1
 // CHECK: %[[R:.*]] = arith.trunci %[[G]] : vector<16xi32> to vector<16xi8>
 // CHECK: vector.transfer_write %[[R]], {{.*}} : vector<16xi8>, tensor<240xi8>
 func.func @table(%x: tensor<1x4x6x10xi8>) -> tensor<1x4x6x10xi8> {
-  %t = arith.constant dense<-7> : tensor<256xi8>
+  %t = arith.constant dense<"0x0B30557A9FC4E90E33587DA2C7EC11365B80A5CAEF14395E83A8CDF2173C6186ABD0F51A3F6489AED3F81D42678CB1D6FB20456A8FB4D9FE23486D92B7DC01264B7095BADF04294E7398BDE2072C51769BC0E50A2F54799EC3E80D32577CA1C6EB10355A7FA4C9EE13385D82A7CCF1163B6085AACFF4193E6388ADD2F71C41668BB0D5FA1F44698EB3D8FD22476C91B6DB00254A6F94B9DE03284D7297BCE1062B50759ABFE4092E53789DC2E70C31567BA0C5EA0F34597EA3C8ED12375C81A6CBF0153A5F84A9CEF3183D6287ACD1F61B40658AAFD4F91E43688DB2D7FC21466B90B5DAFF24496E93B8DD02274C7196BBE0052A4F7499BEE3082D52779CC1E6"> : tensor<256xi8>
   %e = tensor.empty() : tensor<1x4x6x10xi8>
   %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x6x10xi8>) outs(%e : tensor<1x4x6x10xi8>) {
   ^bb0(%a: i8, %o: i8):
@@ -55,6 +56,38 @@ func.func @table(%x: tensor<1x4x6x10xi8>) -> tensor<1x4x6x10xi8> {
     linalg.yield %v : i8
   } -> tensor<1x4x6x10xi8>
   return %r : tensor<1x4x6x10xi8>
+}
+
+// -----
+
+// A quantize beside a layout change (NCHW f32 in, NHWC i8 out, as at a
+// model's input): the transpose fuses with the quantize, both contiguous
+// loops (56·56 pixels, 64 channels) are tiled by 16 and the tile is read
+// along pixels, transposed in registers and written along channels; the
+// arithmetic runs on its rows (1-D vectors).
+// CHECK-LABEL: func.func @transpose_quantize
+// CHECK: scf.for {{.*}} to %c3136 step %c16
+// CHECK: scf.for {{.*}} to %c64 step %c16
+// CHECK: %[[R:.*]] = vector.transfer_read {{.*}} : tensor<64x3136xf32>, vector<16x16xf32>
+// CHECK: %[[T:.*]] = vector.transpose %[[R]], [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK: %[[ROW:.*]] = vector.extract %[[T]][0] : vector<16xf32> from vector<16x16xf32>
+// CHECK: arith.mulf %[[ROW]], {{.*}} : vector<16xf32>
+// CHECK: arith.fptosi {{.*}} : vector<16xf32> to vector<16xi8>
+// CHECK: %[[W:.*]] = vector.insert {{.*}} [15] : vector<16xi8> into vector<16x16xi8>
+// CHECK: vector.transfer_write %[[W]], {{.*}} : vector<16x16xi8>, tensor<3136x64xi8>
+// CHECK-NOT: linalg.
+func.func @transpose_quantize(%x: tensor<1x64x56x56xf32>) -> tensor<1x56x56x64xi8> {
+  %e = tensor.empty() : tensor<1x64x56x56xi8>
+  %q = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x64x56x56xf32>) outs(%e : tensor<1x64x56x56xi8>) {
+  ^bb0(%a: f32, %o: i8):
+    %s = arith.constant 51.5 : f32
+    %m = arith.mulf %a, %s : f32
+    %i = arith.fptosi %m : f32 to i8
+    linalg.yield %i : i8
+  } -> tensor<1x64x56x56xi8>
+  %e2 = tensor.empty() : tensor<1x56x56x64xi8>
+  %t = linalg.transpose ins(%q : tensor<1x64x56x56xi8>) outs(%e2 : tensor<1x56x56x64xi8>) permutation = [0, 2, 3, 1]
+  return %t : tensor<1x56x56x64xi8>
 }
 
 // -----

@@ -70,18 +70,25 @@ def VectorizeElementwise : Pass<"qopt-vectorize-elementwise",
     parallel: the elementwise chains that `linalg-fuse-elementwise-ops`
     leaves after TOSA → linalg (rescales with their fixed-point
     `apply_scale` arithmetic, integer add/mul with input rescales, clamps,
-    casts, `tosa.table` lookups, float quantize/dequantize).
+    casts, `tosa.table` lookups, float quantize/dequantize) and layout
+    changes: `linalg.transpose` ops are generalized and fused with their
+    single-use elementwise producers and consumers first, so that e.g. the
+    NCHW → NHWC transpose and the quantize at a model's input are one pass
+    over the data.
 
-    Each op is first simplified so that its innermost loop is as long as
-    possible: unit dimensions are dropped and the longest run of
-    innermost loops that every operand indexes contiguously is collapsed
-    into one (a per-channel rescale keeps its channel loop, an op on
-    identically shaped operands becomes one flat loop). The innermost loop
-    is then tiled by the largest divisor of its trip count up to `lanes`,
-    every other loop by 1, and the tile is vectorized with
-    `linalg::vectorize`: one 1-D vector per iteration, table lookups as
-    `vector.gather`. The same scalar operations run on vectors, so results
-    are bit-identical to the scalar lowering.
+    Each op is first simplified so that its loops are few and long: unit
+    dimensions are dropped and every run of loops that all operands index
+    contiguously is collapsed into one (a per-channel rescale keeps its
+    channel loop, an op on identically shaped operands becomes one flat
+    loop). The innermost loop is then tiled by the largest divisor of its
+    trip count up to `lanes`; when an operand is transposed against the
+    others (its contiguous dimension is indexed by another loop), that
+    loop is tiled likewise, every other loop by 1. The tile is vectorized
+    with `linalg::vectorize`: one 1-D vector per iteration, or for a
+    transposed operand a 2-D tile read (or written) along its own
+    contiguous dimension and transposed in registers (`vector.transpose`);
+    table lookups become `vector.gather`. The same scalar operations run
+    on vectors, so results are bit-identical to the scalar lowering.
 
     Ops with reductions, dynamic shapes or bodies `linalg::vectorize`
     cannot handle are left as they are.
@@ -90,7 +97,7 @@ def VectorizeElementwise : Pass<"qopt-vectorize-elementwise",
     Option<"lanes", "lanes", "int64_t", /*default=*/"16",
            "Maximum number of elements per vector">,
   ];
-  let dependentDialects = ["mlir::scf::SCFDialect",
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::ub::UBDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::vector::VectorDialect"];
 }

@@ -38,6 +38,27 @@ def PlanArena : Pass<"qopt-plan-arena", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def ForwardResultBuffers : Pass<"qopt-forward-result-buffers",
+                                 "mlir::func::FuncOp"> {
+  let summary = "Compute results in the caller's output buffers";
+  let description = [{
+    After `buffer-results-to-out-params`, a result computed into a local
+    buffer is copied into its output argument at the end of the function
+    (`hoist-static-allocs` avoids the copy only when the returned value is
+    the allocation itself, not a reshape of it, as elementwise
+    vectorization leaves it). For a `memref.copy %src, %out` whose target
+    is a function argument used by nothing else and whose source is a
+    `memref.alloc` seen through `collapse_shape`/`expand_shape` with the
+    same element type and count as `%out`, the allocation is replaced by
+    `%out` reshaped to its type and the copy is erased: the result is
+    written where the caller wants it, and the buffer leaves the arena.
+
+    The caller's buffers must then not overlap (the C header requires it):
+    an output is written while inputs are still read.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def MemrefCopyToLinalg : Pass<"qopt-memref-copy-to-linalg"> {
   let summary = "Rewrite memref.copy as linalg.copy";
   let description = [{
