@@ -431,6 +431,11 @@ measureLayerReport(const LayerReportInputs &inputs) {
                            "activation, read through a dcast";
       return WalkResult::interrupt();
     }
+    if (qcast->getParentRegion() != &qdqFunc.getBody()) {
+      qcast.emitError() << "cannot report on a quantization point inside a "
+                           "nested region";
+      return WalkResult::interrupt();
+    }
     LayerEntry &layer = report.layers.emplace_back();
     layer.id = qdqId.lookup(x);
     ids.push_back(layer.id);

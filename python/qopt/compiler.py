@@ -371,7 +371,7 @@ class LayerReport:
     per quantization point, in program order: "id", "op", "location",
     "input_bits", "activation" {bits, scale, zero_point, min, max}, "weight"
     (None, or {bits, axis, scales, sqnr}), "own" and "end_to_end"; every SQNR
-    a dict with "sqnr_db", +inf for no noise), `outputs` (per result:
+    a dict with "sqnr_db", +inf without noise), `outputs` (per result:
     "integer" against the float model, "simulated" QDQ against the prepared
     float graph), `worst` (layers, the lowest own SQNR first) and `paths`
     (the .json, .md and .html files)."""
@@ -397,9 +397,10 @@ class LayerReport:
 
 
 def _infinite_sqnr(obj):
-    # The JSON writes an SQNR without any noise as null.
+    # The JSON writes an infinite SQNR as null: +inf without noise, -inf for
+    # noise on an all-zero float value.
     if "sqnr_db" in obj and obj["sqnr_db"] is None:
-        obj["sqnr_db"] = float("inf")
+        obj["sqnr_db"] = float("inf") if obj["noise"] == 0 else float("-inf")
     return obj
 
 

@@ -3,6 +3,7 @@ report covers every layer, names it as the ONNX model does, its output SQNR
 is the model-level SQNR of qopt.compile's integer model, and a layer made
 worse on purpose comes first among the layers that lose most."""
 
+import json
 import os
 import re
 
@@ -88,3 +89,14 @@ def test_report_of_the_ptq_pipeline(mobilenet, tmp_path):
     assert "equalize=true" in report.data["settings"]
     assert all(layer["weight"]["bits"] == 4
                for layer in report.layers if layer["weight"])
+
+
+def test_infinite_sqnr_from_json(tmp_path):
+    # null SQNRs: +inf without noise, -inf for noise on an all-zero value.
+    layer = {"id": 1, "own": {"sqnr_db": None, "noise": 0.0},
+             "end_to_end": {"sqnr_db": None, "noise": 0.5}}
+    (tmp_path / "m.report.json").write_text(json.dumps(
+        {"layers": [layer], "outputs": [], "worst": [1]}))
+    report = qopt.LayerReport(tmp_path, "m")
+    assert report.layers[0]["own"]["sqnr_db"] == float("inf")
+    assert report.layers[0]["end_to_end"]["sqnr_db"] == float("-inf")

@@ -127,7 +127,7 @@ struct LayerReportInputs {
 /// samples come back as an error naming the file.
 llvm::Expected<LayerReport> measureLayerReport(const LayerReportInputs &inputs);
 
-/// The report as JSON (SQNRs in dB, null for no noise at all), as a
+/// The report as JSON (SQNRs in dB, null where infinite), as a
 /// Markdown document, and as one self-contained HTML page with an SVG chart
 /// of the per-layer SQNR.
 void writeLayerReportJson(const LayerReport &report, llvm::raw_ostream &os);
