@@ -32,15 +32,19 @@ STEPS = [
     ("+ CLE + high-bias absorption", CLE_HBA, {}),
     ("+ empirical bias correction", CLE_HBA,
      dict(bias_correction="empirical")),
-    ("+ MSE weight and activation ranges (full pipeline)", CLE_HBA,
-     dict(bias_correction="empirical", weight_range="mse", act_range="mse")),
+    ("+ MSE activation ranges, MSE weight ranges per tensor (full pipeline)",
+     CLE_HBA, dict(bias_correction="empirical", weight_range="auto",
+                   act_range="mse")),
 ]
 # Single steps alone, and AdaRound (learned rounding on the calibration
 # samples) in place of bias correction, as the paper recommends.
-EXTRA = [("bias correction alone", {}, dict(bias_correction="empirical")),
+EXTRA = [("full pipeline with MSE weight ranges per channel too", CLE_HBA,
+          dict(bias_correction="empirical", weight_range="mse",
+               act_range="mse")),
+         ("bias correction alone", {}, dict(bias_correction="empirical")),
          ("AdaRound alone", {}, dict(adaround=True)),
          ("full pipeline with AdaRound instead of bias correction", CLE_HBA,
-          dict(adaround=True, bias_correction="none", weight_range="mse",
+          dict(adaround=True, bias_correction="none", weight_range="auto",
                act_range="mse"))]
 # CLE (with high-bias absorption, as in the paper) + bias correction.
 CLE_BC = STEPS[2][0]
@@ -135,6 +139,9 @@ def main():
            "else from the pre-activations measured on the calibration "
            "samples. Steps are added one after the other (\"+ empirical bias "
            "correction\" is CLE + high-bias absorption + bias correction). "
+           "The full pipeline (qopt-ptq-pipeline's defaults) sets weight "
+           "ranges by MSE per tensor only (`weight-range=auto`); the row "
+           "after it sets them by MSE per channel too. "
            "AdaRound (`adaround=True`: `qopt-adaround`, 1000 Adam steps per "
            "layer on the calibration samples) replaces rounding to nearest; "
            "in the last row it replaces bias correction in the full "

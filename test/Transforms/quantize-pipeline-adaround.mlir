@@ -1,7 +1,8 @@
 // adaround=true in the quantize pipelines: qopt-adaround on the samples, on
 // the prepared graph after the statistics check (so the statistics are those
 // of the graph before rounding), right before qopt-quantize, with the
-// pipeline's weight-bits, per-channel and weight-range.
+// pipeline's weight-bits, per-channel and weight-range (the ptq pipeline's
+// weight-range=auto: minmax per channel, mse per tensor).
 // RUN: rm -rf %t && split-file %s %t
 // RUN: %python -c "import numpy as n; n.save('%t/x.npy', n.random.default_rng(0).standard_normal((8, 1, 4, 4, 2)).astype('f4'))"
 // RUN: qopt-calibrate %t/graph.mlir --inputs %t/x.npy -o %t/plain.stats
@@ -12,8 +13,12 @@
 // RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse), qopt-check-statistics{stats=%t/plain.stats prepare='equalize=false absorb-high-bias=false'}, qopt-adaround{samples=%t/x.npy weight-bits=4}, qopt-quantize{stats=%t/plain.stats weight-bits=4})" -o %t/passes.mlir
 // RUN: diff %t/pipeline.mlir %t/passes.mlir
 // RUN: qopt-mlir %t/graph.mlir --qopt-ptq-pipeline="stats=%t/ptq.stats weight-bits=4 adaround=true samples=%t/x.npy keep-qdq=true" -o %t/ptq.mlir
-// RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse, qopt-equalize-cross-layer, qopt-absorb-high-bias), qopt-check-statistics{stats=%t/ptq.stats prepare='equalize=true relu6=skip absorb-high-bias=true'}, qopt-adaround{samples=%t/x.npy weight-bits=4 weight-range=mse}, qopt-quantize{stats=%t/ptq.stats weight-bits=4 weight-range=mse act-range=mse bias-correction=empirical})" -o %t/ptq-passes.mlir
+// RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse, qopt-equalize-cross-layer, qopt-absorb-high-bias), qopt-check-statistics{stats=%t/ptq.stats prepare='equalize=true relu6=skip absorb-high-bias=true'}, qopt-adaround{samples=%t/x.npy weight-bits=4}, qopt-quantize{stats=%t/ptq.stats weight-bits=4 act-range=mse bias-correction=empirical})" -o %t/ptq-passes.mlir
 // RUN: diff %t/ptq.mlir %t/ptq-passes.mlir
+// Per tensor its weight ranges are MSE's.
+// RUN: qopt-mlir %t/graph.mlir --qopt-ptq-pipeline="stats=%t/ptq.stats weight-bits=4 per-channel=false adaround=true samples=%t/x.npy keep-qdq=true" -o %t/ptq-tensor.mlir
+// RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse, qopt-equalize-cross-layer, qopt-absorb-high-bias), qopt-check-statistics{stats=%t/ptq.stats prepare='equalize=true relu6=skip absorb-high-bias=true'}, qopt-adaround{samples=%t/x.npy weight-bits=4 per-channel=false weight-range=mse}, qopt-quantize{stats=%t/ptq.stats weight-bits=4 per-channel=false weight-range=mse act-range=mse bias-correction=empirical})" -o %t/ptq-tensor-passes.mlir
+// RUN: diff %t/ptq-tensor.mlir %t/ptq-tensor-passes.mlir
 
 // Learned rounding through to integer TOSA.
 // RUN: qopt-mlir %t/graph.mlir --qopt-ptq-pipeline="stats=%t/ptq.stats weight-bits=4 adaround=true samples=%t/x.npy" | FileCheck %s

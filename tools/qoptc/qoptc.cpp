@@ -132,7 +132,8 @@ static cl::opt<double> percentile("percentile", cl::init(99.99),
                                   cl::desc("Percentile for --act-range"));
 static cl::opt<std::string>
     weightRange("weight-range", cl::init("minmax"), cl::cat(quantCategory),
-                cl::desc("Weight range: minmax or mse"));
+                cl::desc("Weight range: minmax, mse or auto (mse per tensor, "
+                         "minmax per channel)"));
 static cl::opt<bool>
     intIO("int-io", cl::cat(quantCategory),
           cl::desc("Integer arguments and results (the storage type)"));

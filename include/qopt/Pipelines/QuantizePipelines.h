@@ -39,9 +39,11 @@ struct QuantizePipelineOptions : PrepareOptions<QuantizePipelineOptions> {
   Option<double> percentile{*this, "percentile",
                             llvm::cl::desc("Percentile for act-range"),
                             llvm::cl::init(99.99)};
-  Option<std::string> weightRange{*this, "weight-range",
-                                  llvm::cl::desc("Weight range: minmax or mse"),
-                                  llvm::cl::init("minmax")};
+  Option<std::string> weightRange{
+      *this, "weight-range",
+      llvm::cl::desc("Weight range: minmax, mse or auto (mse per tensor, "
+                     "minmax per channel)"),
+      llvm::cl::init("minmax")};
   Option<std::string> biasCorrection{
       *this, "bias-correction",
       llvm::cl::desc("Bias correction: none, analytic (from folded batch "
