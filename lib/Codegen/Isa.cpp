@@ -75,21 +75,77 @@ KernelIsa selectKernelIsa(StringRef arch,
   return KernelIsa::Generic;
 }
 
-KernelIsa selectKernelIsa(const TargetMachine &machine) {
+/// `select(arch, has)` for a target machine's features.
+template <typename Select>
+static auto forMachine(const TargetMachine &machine, Select select) {
   const MCSubtargetInfo *info = machine.getMCSubtargetInfo();
-  return selectKernelIsa(machine.getTargetTriple().getArchName(),
-                         [&](StringRef feature) {
-                           return info->checkFeatures(("+" + feature).str());
-                         });
+  return select(machine.getTargetTriple().getArchName(),
+                [&](StringRef feature) {
+                  return info->checkFeatures(("+" + feature).str());
+                });
+}
+
+/// `select(arch, has)` for the features of the machine this runs on.
+template <typename Select> static auto forHost(Select select) {
+  StringMap<bool> features = sys::getHostCPUFeatures();
+  return select(Triple(sys::getProcessTriple()).getArchName(),
+                [&](StringRef feature) {
+                  auto it = features.find(feature);
+                  return it != features.end() && it->second;
+                });
+}
+
+KernelIsa selectKernelIsa(const TargetMachine &machine) {
+  return forMachine(machine, [](StringRef arch, auto has) {
+    return selectKernelIsa(arch, has);
+  });
 }
 
 KernelIsa hostKernelIsa() {
-  StringMap<bool> features = sys::getHostCPUFeatures();
-  return selectKernelIsa(Triple(sys::getProcessTriple()).getArchName(),
-                         [&](StringRef feature) {
-                           auto it = features.find(feature);
-                           return it != features.end() && it->second;
-                         });
+  return forHost(
+      [](StringRef arch, auto has) { return selectKernelIsa(arch, has); });
+}
+
+std::optional<TableIsa> parseTableIsa(StringRef name) {
+  return StringSwitch<std::optional<TableIsa>>(name)
+      .Case("gather", TableIsa::Gather)
+      .Case("vpermi2b", TableIsa::Vpermi2b)
+      .Case("tbl", TableIsa::Tbl)
+      .Default(std::nullopt);
+}
+
+StringRef stringifyTableIsa(TableIsa isa) {
+  switch (isa) {
+  case TableIsa::Gather:
+    return "gather";
+  case TableIsa::Vpermi2b:
+    return "vpermi2b";
+  case TableIsa::Tbl:
+    return "tbl";
+  }
+  llvm_unreachable("unknown table ISA");
+}
+
+TableIsa selectTableIsa(StringRef arch,
+                        function_ref<bool(StringRef feature)> has) {
+  Triple::ArchType type = Triple(arch, "unknown", "linux").getArch();
+  if (type == Triple::x86_64 && has("avx512f") && has("avx512bw") &&
+      has("avx512vbmi"))
+    return TableIsa::Vpermi2b;
+  if (type == Triple::aarch64 && has("neon"))
+    return TableIsa::Tbl;
+  return TableIsa::Gather;
+}
+
+TableIsa selectTableIsa(const TargetMachine &machine) {
+  return forMachine(machine, [](StringRef arch, auto has) {
+    return selectTableIsa(arch, has);
+  });
+}
+
+TableIsa hostTableIsa() {
+  return forHost(
+      [](StringRef arch, auto has) { return selectTableIsa(arch, has); });
 }
 
 } // namespace qopt

@@ -22,7 +22,10 @@ bool isKernelIntrinsic(StringRef name) {
          name == "llvm.x86.avx2.pmadd.ub.sw" ||
          name == "llvm.x86.avx2.pmadd.wd" ||
          name.starts_with("llvm.aarch64.neon.sdot.") ||
-         name.starts_with("llvm.aarch64.neon.smmla.");
+         name.starts_with("llvm.aarch64.neon.smmla.") ||
+         name == "llvm.x86.avx512.vpermi2var.qi.512" ||
+         name.starts_with("llvm.aarch64.neon.tbl4.") ||
+         name.starts_with("llvm.aarch64.neon.tbx4.");
 }
 
 namespace {

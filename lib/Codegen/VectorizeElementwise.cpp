@@ -1,5 +1,6 @@
 //===- VectorizeElementwise.cpp - Vectorize elementwise linalg ops --------===//
 
+#include "qopt/Codegen/Isa.h"
 #include "qopt/Codegen/Passes.h"
 #include "qopt/Codegen/VectorWidth.h"
 
@@ -268,6 +269,128 @@ struct UnrollToRows : RewritePattern {
   }
 };
 
+/// A 256-entry table of bytes indexed by `x + 128` for bytes `x` (how
+/// `tosa.table` on int8 lowers): looked up in registers. The index byte is
+/// `x ^ 0x80`. With `vpermi2b` (AVX-512 VBMI) the table sits in four zmm:
+/// one `vpermi2b` looks up entries 0–127 and one 128–255 (each by the
+/// index's low 7 bits), the index's top bit selects; vectors up to 64
+/// bytes are padded to 64. With `tbl` (AArch64) it sits in sixteen q
+/// registers: `tbl` over entries 0–63, then `tbx` over 64–127, 128–191 and
+/// 192–255 with the index minus 64, 128, 192 (out-of-range indices keep
+/// the previous result), 16 bytes at a time.
+struct ByteTableLookup : OpRewritePattern<vector::GatherOp> {
+  ByteTableLookup(MLIRContext *ctx, qopt::TableIsa isa)
+      : OpRewritePattern(ctx, /*benefit=*/2), isa(isa) {}
+
+  LogicalResult matchAndRewrite(vector::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseIntElementsAttr table;
+    VectorType type = op.getVectorType();
+    Type i8 = rewriter.getI8Type();
+    if (type.getRank() != 1 || type.getElementType() != i8 ||
+        !matchPattern(op.getBase(), m_Constant(&table)) ||
+        table.getNumElements() != 256 || !matchPattern(op.getMask(), m_One()))
+      return failure();
+    FailureOr<NarrowIndices> narrow = matchNarrowIndices(op.getIndices());
+    if (failed(narrow) || narrow->offset != 128 ||
+        getElementTypeOrSelf(narrow->x.getType()) != i8)
+      return failure();
+    int64_t n = type.getDimSize(0);
+    if ((isa == qopt::TableIsa::Vpermi2b && n > 64) ||
+        (isa == qopt::TableIsa::Tbl && n % 16 != 0))
+      return failure();
+
+    Location loc = op.getLoc();
+    auto bytes = [&](int64_t count, auto values) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(VectorType::get({count}, i8),
+                                 ArrayRef<int8_t>(values)));
+    };
+    auto splat = [&](VectorType vt, int64_t v) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc,
+          SplatElementsAttr::get(vt, rewriter.getIntegerAttr(i8, v)));
+    };
+    SmallVector<int8_t> entries;
+    for (const APInt &v : table.getValues<APInt>())
+      entries.push_back(v.getSExtValue());
+    auto slice = [&](int64_t first, int64_t count) {
+      return bytes(count, ArrayRef(entries).slice(first, count));
+    };
+    auto call = [&](StringRef name, Type result, ValueRange args) -> Value {
+      return LLVM::CallIntrinsicOp::create(rewriter, loc, result,
+                                           rewriter.getStringAttr(name), args)
+          .getResult(0);
+    };
+    Value index =
+        arith::XOrIOp::create(rewriter, loc, narrow->x, splat(type, 0x80));
+
+    Value result;
+    if (isa == qopt::TableIsa::Vpermi2b) {
+      auto zmm = VectorType::get({64}, i8);
+      SmallVector<int64_t> widen(64), narrowMask(n);
+      for (int64_t i = 0; i < 64; ++i)
+        widen[i] = i % n;
+      std::iota(narrowMask.begin(), narrowMask.end(), 0);
+      Value wide = n == 64 ? index
+                           : vector::ShuffleOp::create(rewriter, loc, index,
+                                                       index, widen)
+                                 .getResult();
+      const char *name = "llvm.x86.avx512.vpermi2var.qi.512";
+      Value low = call(name, zmm, {slice(0, 64), wide, slice(64, 64)});
+      Value high = call(name, zmm, {slice(128, 64), wide, slice(192, 64)});
+      Value upper = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::slt, wide, splat(zmm, 0));
+      result = arith::SelectOp::create(rewriter, loc, upper, high, low);
+      if (n != 64)
+        result = vector::ShuffleOp::create(rewriter, loc, result, result,
+                                           narrowMask);
+    } else {
+      auto q = VectorType::get({16}, i8);
+      SmallVector<Value> quarters;
+      for (int64_t i = 0; i < 16; ++i)
+        quarters.push_back(slice(16 * i, 16));
+      result = ub::PoisonOp::create(rewriter, loc, type);
+      for (int64_t first = 0; first < n; first += 16) {
+        Value part = vector::ExtractStridedSliceOp::create(rewriter, loc, index,
+                                                           first, 16, 1);
+        Value r;
+        for (int64_t block = 0; block < 4; ++block) {
+          ArrayRef<Value> regs = ArrayRef(quarters).slice(4 * block, 4);
+          Value idx = block == 0 ? part
+                                 : arith::SubIOp::create(rewriter, loc, part,
+                                                         splat(q, 64 * block))
+                                       .getResult();
+          r = block == 0 ? call("llvm.aarch64.neon.tbl4.v16i8", q,
+                                {regs[0], regs[1], regs[2], regs[3], idx})
+                         : call("llvm.aarch64.neon.tbx4.v16i8", q,
+                                {r, regs[0], regs[1], regs[2], regs[3], idx});
+        }
+        result = vector::InsertStridedSliceOp::create(rewriter, loc, r, result,
+                                                      first, 1);
+      }
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  qopt::TableIsa isa;
+};
+
+/// Whether `op` looks bytes up in a constant 256-entry table (it then
+/// runs 64 bytes at a time when the lookup is in registers).
+bool isByteTableOp(linalg::GenericOp op) {
+  bool found = false;
+  op.getBody()->walk([&](tensor::ExtractOp extract) {
+    auto type = extract.getTensor().getType();
+    found |= type.getNumElements() == 256 &&
+             type.getElementType().isInteger(8) &&
+             matchPattern(extract.getTensor(), m_Constant());
+  });
+  return found;
+}
+
 struct VectorizeElementwise
     : qopt::impl::VectorizeElementwiseBase<VectorizeElementwise> {
   using Base::Base;
@@ -279,6 +402,15 @@ struct VectorizeElementwise
           << lanes.getValue();
       return signalPassFailure();
     }
+    std::optional<qopt::TableIsa> tableIsa =
+        tables == "host" ? std::optional(qopt::hostTableIsa())
+                         : qopt::parseTableIsa(tables);
+    if (!tableIsa) {
+      getOperation().emitError("qopt-vectorize-elementwise: unknown tables '")
+          << tables << "' (expected host, gather, vpermi2b or tbl)";
+      return signalPassFailure();
+    }
+    bool inRegisters = *tableIsa != qopt::TableIsa::Gather;
     // Transposes become generics and fuse with their elementwise producers
     // and consumers (a layout change beside a quantize or a dequantize is
     // one pass over the data), as `linalg-fuse-elementwise-ops` fused the
@@ -303,7 +435,10 @@ struct VectorizeElementwise
         ops.push_back(op);
     });
     for (linalg::GenericOp op : ops)
-      vectorizeOne(rewriter, op, lanes);
+      vectorizeOne(rewriter, op,
+                   inRegisters && isByteTableOp(op)
+                       ? std::max<int64_t>(lanes, 64)
+                       : lanes);
 
     // Reads and writes of tile slices become 1-D transfers of the whole
     // tensors, which bufferize in place and lower to plain vector loads.
@@ -312,6 +447,8 @@ struct VectorizeElementwise
     // Transposed reads and writes: plain transfers and a vector.transpose.
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     patterns.add<WidenTableGather, UnrollToRows>(&getContext());
+    if (inRegisters)
+      patterns.add<ByteTableLookup>(&getContext(), *tableIsa);
     vector::TransferReadOp::getCanonicalizationPatterns(patterns,
                                                         &getContext());
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns,

@@ -59,7 +59,9 @@ void buildTosaToLinalgPipeline(OpPassManager &pm,
   if (options.reference)
     return;
   OpPassManager &fpm = pm.nest<func::FuncOp>();
-  fpm.addPass(createVectorizeElementwise());
+  VectorizeElementwiseOptions vectorize;
+  vectorize.tables = options.tables;
+  fpm.addPass(createVectorizeElementwise(vectorize));
   fpm.addPass(createCanonicalizerPass());
 }
 
@@ -99,7 +101,8 @@ void registerQoptPipelines() {
       "qopt-lower-to-llvm-pipeline",
       "TOSA (float, QDQ or integer) → LLVM dialect for the JIT",
       [](OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
-        buildLowerToLLVMPipeline(pm, {options.isa, options.reference});
+        buildLowerToLLVMPipeline(
+            pm, {options.isa, options.reference, options.tables});
       });
 }
 

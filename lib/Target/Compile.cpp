@@ -246,7 +246,8 @@ static FailureOr<ModelSummary> lowerModel(ModuleOp module,
            << "cannot compile for '" << options.targetName
            << "': " << llvm::toString(machine.takeError());
   CodegenOptions codegen{stringifyKernelIsa(selectKernelIsa(**machine)).str(),
-                         options.reference};
+                         options.reference,
+                         stringifyTableIsa(selectTableIsa(**machine)).str()};
 
   // Results are written into caller buffers (the static allocations that
   // compute them become those buffers), every other buffer goes to the arena.

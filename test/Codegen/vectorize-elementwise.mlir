@@ -1,4 +1,6 @@
-// RUN: qopt-mlir %s --qopt-vectorize-elementwise --split-input-file | FileCheck %s
+// RUN: qopt-mlir %s --qopt-vectorize-elementwise=tables=gather --split-input-file | FileCheck %s
+// RUN: qopt-mlir %s --qopt-vectorize-elementwise=tables=vpermi2b --split-input-file | FileCheck %s --check-prefix=VBMI
+// RUN: qopt-mlir %s --qopt-vectorize-elementwise=tables=tbl --split-input-file | FileCheck %s --check-prefix=TBL
 
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #ch = affine_map<(d0, d1, d2, d3) -> (d3)>
@@ -56,6 +58,52 @@ func.func @table(%x: tensor<1x4x6x10xi8>) -> tensor<1x4x6x10xi8> {
     linalg.yield %v : i8
   } -> tensor<1x4x6x10xi8>
   return %r : tensor<1x4x6x10xi8>
+}
+
+// -----
+
+// With the table in registers a byte lookup runs 64 bytes at a time (512
+// = 8·64): the index byte is x ^ 0x80; vpermi2b looks up entries 0–127
+// (table bytes 0–63, 64–127) and 128–255, the index's sign picks; tbl
+// looks up 0–63 and tbx 64–255 in 16-byte quarters, the index lowered by
+// 64 each time. Entries: 11, 48, 85, ... (byte i is 37·i + 11 mod 256).
+// VBMI-LABEL: func.func @table64
+// VBMI-DAG: %[[LO0:.*]] = arith.constant dense<[11, 48, 85, 122, -97, {{.*}}]> : vector<64xi8>
+// VBMI-DAG: %[[X80:.*]] = arith.constant dense<-128> : vector<64xi8>
+// VBMI: scf.for {{.*}} to %c512 step %c64
+// VBMI: %[[X:.*]] = vector.transfer_read {{.*}} : tensor<512xi8>, vector<64xi8>
+// VBMI: %[[I:.*]] = arith.xori %[[X]], %[[X80]] : vector<64xi8>
+// VBMI: %[[L:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%[[LO0]], %[[I]], %{{.*}})
+// VBMI: %[[H:.*]] = llvm.call_intrinsic "llvm.x86.avx512.vpermi2var.qi.512"(%{{.*}}, %[[I]], %{{.*}})
+// VBMI: %[[U:.*]] = arith.cmpi slt, %[[I]], %{{.*}} : vector<64xi8>
+// VBMI: %[[R:.*]] = arith.select %[[U]], %[[H]], %[[L]] : vector<64xi1>, vector<64xi8>
+// VBMI: vector.transfer_write %[[R]], {{.*}} : vector<64xi8>, tensor<512xi8>
+// VBMI-NOT: vector.gather
+// TBL-LABEL: func.func @table64
+// TBL: scf.for {{.*}} to %c512 step %c64
+// TBL: %[[I:.*]] = arith.xori {{.*}} : vector<64xi8>
+// TBL: %[[Q:.*]] = vector.extract_strided_slice %[[I]] {offsets = [0], sizes = [16], strides = [1]}
+// TBL: %[[R0:.*]] = llvm.call_intrinsic "llvm.aarch64.neon.tbl4.v16i8"({{.*}}, %[[Q]])
+// TBL: %[[Q1:.*]] = arith.subi %[[Q]], %{{.*}} : vector<16xi8>
+// TBL: %[[R1:.*]] = llvm.call_intrinsic "llvm.aarch64.neon.tbx4.v16i8"(%[[R0]], {{.*}}, %[[Q1]])
+// TBL-COUNT-2: llvm.aarch64.neon.tbx4.v16i8
+// TBL: vector.insert_strided_slice {{.*}} {offsets = [0], strides = [1]} : vector<16xi8> into vector<64xi8>
+// TBL-COUNT-3: vector.insert_strided_slice
+// TBL-NOT: vector.gather
+// CHECK-LABEL: func.func @table64
+// CHECK: vector.gather
+func.func @table64(%x: tensor<1x8x8x8xi8>) -> tensor<1x8x8x8xi8> {
+  %t = arith.constant dense<"0x0B30557A9FC4E90E33587DA2C7EC11365B80A5CAEF14395E83A8CDF2173C6186ABD0F51A3F6489AED3F81D42678CB1D6FB20456A8FB4D9FE23486D92B7DC01264B7095BADF04294E7398BDE2072C51769BC0E50A2F54799EC3E80D32577CA1C6EB10355A7FA4C9EE13385D82A7CCF1163B6085AACFF4193E6388ADD2F71C41668BB0D5FA1F44698EB3D8FD22476C91B6DB00254A6F94B9DE03284D7297BCE1062B50759ABFE4092E53789DC2E70C31567BA0C5EA0F34597EA3C8ED12375C81A6CBF0153A5F84A9CEF3183D6287ACD1F61B40658AAFD4F91E43688DB2D7FC21466B90B5DAFF24496E93B8DD02274C7196BBE0052A4F7499BEE3082D52779CC1E6"> : tensor<256xi8>
+  %e = tensor.empty() : tensor<1x8x8x8xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x8x8x8xi8>) outs(%e : tensor<1x8x8x8xi8>) {
+  ^bb0(%a: i8, %o: i8):
+    %w = arith.index_cast %a : i8 to index
+    %c128 = arith.constant 128 : index
+    %i = arith.addi %w, %c128 : index
+    %v = tensor.extract %t[%i] : tensor<256xi8>
+    linalg.yield %v : i8
+  } -> tensor<1x8x8x8xi8>
+  return %r : tensor<1x8x8x8xi8>
 }
 
 // -----

@@ -45,6 +45,21 @@ KernelIsa selectKernelIsa(const llvm::TargetMachine &machine);
 /// The same for the machine this runs on.
 KernelIsa hostKernelIsa();
 
+/// How 8-bit table lookups (`tosa.table` on int8) are vectorized.
+enum class TableIsa {
+  Gather,   ///< vector.gather of the table widened to i32 (any target)
+  Vpermi2b, ///< two vpermi2b over the table in four zmm (AVX-512 VBMI)
+  Tbl,      ///< tbl/tbx over the table in sixteen q registers (AArch64)
+};
+
+/// `tables` option spellings: "gather", "vpermi2b", "tbl".
+std::optional<TableIsa> parseTableIsa(llvm::StringRef name);
+llvm::StringRef stringifyTableIsa(TableIsa isa);
+TableIsa selectTableIsa(llvm::StringRef arch,
+                        llvm::function_ref<bool(llvm::StringRef feature)> has);
+TableIsa selectTableIsa(const llvm::TargetMachine &machine);
+TableIsa hostTableIsa();
+
 } // namespace qopt
 
 #endif // QOPT_CODEGEN_ISA_H

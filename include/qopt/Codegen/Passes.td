@@ -86,9 +86,18 @@ def VectorizeElementwise : Pass<"qopt-vectorize-elementwise",
     loop is tiled likewise, every other loop by 1. The tile is vectorized
     with `linalg::vectorize`: one 1-D vector per iteration, or for a
     transposed operand a 2-D tile read (or written) along its own
-    contiguous dimension and transposed in registers (`vector.transpose`);
-    table lookups become `vector.gather`. The same scalar operations run
-    on vectors, so results are bit-identical to the scalar lowering.
+    contiguous dimension and transposed in registers (`vector.transpose`).
+    Arithmetic on such tiles is unrolled to rows (1-D vectors). The same
+    scalar operations run on vectors, so results are bit-identical to the
+    scalar lowering.
+
+    Table lookups become `vector.gather` of the table widened to i32
+    (`tables=gather`), except 8-bit lookups of a 256-entry table indexed
+    by `x + 128` (`tosa.table` on int8), which with `tables=vpermi2b`
+    (AVX-512 VBMI: two `vpermi2b` over the table in four zmm and a select)
+    or `tables=tbl` (AArch64: `tbl` and three `tbx` over the table in
+    sixteen q registers) run in registers, 64 bytes per iteration.
+    `tables=host` picks the best this machine has.
 
     Ops with reductions, dynamic shapes or bodies `linalg::vectorize`
     cannot handle are left as they are.
@@ -96,8 +105,12 @@ def VectorizeElementwise : Pass<"qopt-vectorize-elementwise",
   let options = [
     Option<"lanes", "lanes", "int64_t", /*default=*/"16",
            "Maximum number of elements per vector">,
+    Option<"tables", "tables", "std::string", /*default=*/"\"host\"",
+           "8-bit table lookups: gather, vpermi2b, tbl, or host (the best "
+           "this machine has)">,
   ];
-  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::ub::UBDialect",
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::scf::SCFDialect", "mlir::ub::UBDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::vector::VectorDialect"];
 }

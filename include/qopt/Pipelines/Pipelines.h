@@ -51,10 +51,12 @@ struct PreparePipelineOptions : PrepareOptions<PreparePipelineOptions> {};
 /// qopt-lower-to-kernels for `isa` ("host": this machine's), or, with
 /// `reference`, by the plain upstream lowering that serves as the bit-exact
 /// integer reference of the kernels (`reference` also turns off the
-/// depthwise kernels and the elementwise vectorization).
+/// depthwise kernels and the elementwise vectorization). 8-bit table
+/// lookups use `tables` (see qopt-vectorize-elementwise).
 struct CodegenOptions {
   std::string isa = "host";
   bool reference = false;
+  std::string tables = "host";
 };
 
 /// Options of `--qopt-lower-to-llvm-pipeline`.
@@ -69,6 +71,11 @@ struct LowerToLLVMPipelineOptions
       llvm::cl::desc("The plain upstream lowering, no kernels (the "
                      "bit-exact integer reference)"),
       llvm::cl::init(false)};
+  Option<std::string> tables{
+      *this, "tables",
+      llvm::cl::desc("How 8-bit table lookups are vectorized (see "
+                     "qopt-vectorize-elementwise)"),
+      llvm::cl::init("host")};
 };
 
 /// Float TOSA clean-up that the calibrator and the quantizer both run first:
