@@ -2,6 +2,8 @@
 
 #include "qopt/Target/Passes.h"
 
+#include "AliasUsers.h"
+
 namespace qopt {
 #define GEN_PASS_DEF_FORWARDRESULTBUFFERS
 #include "qopt/Target/Passes.h.inc"
@@ -55,23 +57,13 @@ Value reshapeTo(OpBuilder &builder, Location loc, Value out, MemRefType type) {
 /// at the copy.
 bool usedAfter(memref::AllocOp alloc, memref::CopyOp copy) {
   Block *block = copy->getBlock();
-  SmallVector<Value> worklist{alloc.getResult()};
-  DenseSet<Value> seen;
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    if (!seen.insert(value).second)
-      continue;
-    for (Operation *user : value.getUsers()) {
-      Operation *top = block->findAncestorOpInBlock(*user);
-      if (user != copy && !isa<memref::DeallocOp>(user) &&
-          (!top || copy->isBeforeInBlock(top)))
-        return true;
-      for (Value result : user->getResults())
-        if (isa<BaseMemRefType>(result.getType()))
-          worklist.push_back(result);
-    }
-  }
-  return false;
+  bool used = false;
+  qopt::forEachAliasUser(alloc.getResult(), [&](Operation *user) {
+    Operation *top = block->findAncestorOpInBlock(*user);
+    used |= user != copy && !isa<memref::DeallocOp>(user) &&
+            (!top || copy->isBeforeInBlock(top));
+  });
+  return used;
 }
 
 struct ForwardResultBuffers

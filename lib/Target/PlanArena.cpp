@@ -8,6 +8,8 @@
 
 #include "qopt/Target/Passes.h"
 
+#include "AliasUsers.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/STLExtras.h"
@@ -35,21 +37,9 @@ struct Buffer {
 static unsigned lastUse(Value value, Block &body,
                         const DenseMap<Operation *, unsigned> &position) {
   unsigned last = 0;
-  SmallVector<Value> worklist{value};
-  DenseSet<Value> seen;
-  while (!worklist.empty()) {
-    Value v = worklist.pop_back_val();
-    if (!seen.insert(v).second)
-      continue;
-    for (Operation *user : v.getUsers()) {
-      Operation *top = body.findAncestorOpInBlock(*user);
-      last = std::max(last, position.lookup(top));
-      // Views, casts and anything else that may return an alias.
-      for (Value result : user->getResults())
-        if (isa<BaseMemRefType>(result.getType()))
-          worklist.push_back(result);
-    }
-  }
+  qopt::forEachAliasUser(value, [&](Operation *user) {
+    last = std::max(last, position.lookup(body.findAncestorOpInBlock(*user)));
+  });
   return last;
 }
 
