@@ -78,6 +78,39 @@ std::optional<unsigned> innermostLoop(AffineMap map) {
   return std::nullopt;
 }
 
+/// Makes innermost the loop along which the narrowest operand is
+/// contiguous, so that a transposed operand is one of the widest (a 16×16
+/// tile of 32-bit elements transposes in 64 whole-register shuffles, one of
+/// bytes element by element): at a model's output, int8 NHWC in and f32
+/// NCHW out, the arithmetic runs along channels and the f32 result is
+/// transposed.
+linalg::GenericOp interchangeForNarrowest(RewriterBase &rewriter,
+                                          linalg::GenericOp op) {
+  unsigned last = op.getNumLoops() - 1;
+  std::optional<unsigned> best;
+  unsigned bestWidth = 0;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<ShapedType>(operand.get().getType());
+    std::optional<unsigned> loop =
+        innermostLoop(op.getMatchingIndexingMap(&operand));
+    if (!type || !loop || !type.getElementType().isIntOrFloat())
+      continue;
+    unsigned width = type.getElementTypeBitWidth();
+    if (!best || width < bestWidth || (width == bestWidth && *loop == last))
+      best = loop, bestWidth = width;
+  }
+  if (!best || *best == last)
+    return op;
+  SmallVector<unsigned> order;
+  for (unsigned loop = 0; loop <= last; ++loop)
+    if (loop != *best)
+      order.push_back(loop);
+  order.push_back(*best);
+  FailureOr<linalg::GenericOp> interchanged =
+      linalg::interchangeGenericOp(rewriter, op, order);
+  return succeeded(interchanged) ? *interchanged : op;
+}
+
 /// Tile sizes: the innermost loop by up to `lanes`. When an operand is
 /// transposed against the others (its contiguous dimension is another
 /// loop), that loop too, so that both are read and written as whole
@@ -106,6 +139,8 @@ void vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op, int64_t lanes) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ranges.empty())
     return;
+  op = interchangeForNarrowest(rewriter, op);
+  ranges = op.getStaticLoopRanges();
   SmallVector<int64_t> tile = chooseTile(op, lanes);
 
   Operation *tiled = op;
@@ -265,6 +300,37 @@ struct UnrollToRows : RewritePattern {
         acc = vector::InsertOp::create(rewriter, loc, value, acc, row);
     }
     rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// A widening cast (e.g. `arith.extsi` i8 → i32) of a transposed tile casts
+/// first and transposes the wide elements: a 16×16 transpose of 32-bit
+/// elements lowers to 64 shuffles of whole zmm registers
+/// (convert-vector-to-llvm's shuffle16x16), one of bytes to hundreds of
+/// byte moves.
+struct WidenBeforeTranspose : RewritePattern {
+  WidenBeforeTranspose(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<arith::ExtSIOp, arith::ExtUIOp, arith::SIToFPOp, arith::UIToFPOp>(
+            op))
+      return failure();
+    auto transpose = op->getOperand(0).getDefiningOp<vector::TransposeOp>();
+    if (!transpose)
+      return failure();
+    VectorType source = transpose.getSourceVectorType();
+    auto wide = cast<VectorType>(op->getResult(0).getType());
+    if (wide.getElementTypeBitWidth() <= source.getElementTypeBitWidth())
+      return failure();
+    Operation *cast = rewriter.create(
+        op->getLoc(), op->getName().getIdentifier(), transpose.getVector(),
+        VectorType::get(source.getShape(), wide.getElementType()),
+        op->getAttrs());
+    rewriter.replaceOpWithNewOp<vector::TransposeOp>(
+        op, cast->getResult(0), transpose.getPermutation());
     return success();
   }
 };
@@ -442,17 +508,23 @@ struct VectorizeElementwise
 
     // Reads and writes of tile slices become 1-D transfers of the whole
     // tensors, which bufferize in place and lower to plain vector loads.
+    RewritePatternSet transfers(&getContext());
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(transfers);
+    // Transposed reads and writes: plain transfers and a vector.transpose,
+    // of wide elements where the tile is widened anyway.
+    vector::populateVectorTransferPermutationMapLoweringPatterns(transfers);
+    transfers.add<WidenBeforeTranspose>(&getContext());
+    vector::TransferReadOp::getCanonicalizationPatterns(transfers,
+                                                        &getContext());
+    vector::TransferWriteOp::getCanonicalizationPatterns(transfers,
+                                                         &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(transfers))))
+      return signalPassFailure();
+    // Then the n-D arithmetic as rows, and table lookups.
     RewritePatternSet patterns(&getContext());
-    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
-    // Transposed reads and writes: plain transfers and a vector.transpose.
-    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
     patterns.add<WidenTableGather, UnrollToRows>(&getContext());
     if (inRegisters)
       patterns.add<ByteTableLookup>(&getContext(), *tableIsa);
-    vector::TransferReadOp::getCanonicalizationPatterns(patterns,
-                                                        &getContext());
-    vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
-                                                         &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

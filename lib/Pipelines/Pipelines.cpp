@@ -66,8 +66,12 @@ void buildTosaToLinalgPipeline(OpPassManager &pm,
 }
 
 void buildBuffersToLLVMPipeline(OpPassManager &pm) {
+  // The 16×16 tiles qopt-vectorize-elementwise transposes become unpack and
+  // lane shuffles, not one insert per element.
   addPipeline(pm, "func.func(convert-linalg-to-loops),"
-                  "convert-vector-to-scf, convert-vector-to-llvm,"
+                  "convert-vector-to-scf,"
+                  "convert-vector-to-llvm{vector-transpose-lowering="
+                  "shuffle16x16},"
                   "expand-strided-metadata, lower-affine, convert-scf-to-cf,"
                   "convert-math-to-llvm, convert-math-to-libm,"
                   "convert-to-llvm, reconcile-unrealized-casts");

@@ -140,6 +140,63 @@ func.func @transpose_quantize(%x: tensor<1x64x56x56xf32>) -> tensor<1x56x56x64xi
 
 // -----
 
+// A dequantize beside a layout change (NHWC i8 in, NCHW f32 out, as at a
+// model's output): the loops are interchanged so that the arithmetic runs
+// along the channels, where the int8 input is contiguous, and the f32
+// result tile is transposed (32-bit elements) before it is written along
+// the pixels.
+// CHECK-LABEL: func.func @dequantize_transpose
+// CHECK: scf.for {{.*}} to %c3136 step %c16
+// CHECK: scf.for {{.*}} to %c64 step %c16
+// CHECK: vector.transfer_read {{.*}} : tensor<3136x64xi8>, vector<16x16xi8>
+// CHECK-NOT: vector.transpose
+// CHECK: arith.sitofp {{.*}} : vector<16xi8> to vector<16xf32>
+// CHECK: %[[T:.*]] = vector.transpose {{.*}}, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK: vector.transfer_write %[[T]], {{.*}} : vector<16x16xf32>, tensor<64x3136xf32>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @dequantize_transpose(%x: tensor<1x56x56x64xi8>) -> tensor<1x64x56x56xf32> {
+  %e = tensor.empty() : tensor<1x64x56x56xi8>
+  %t = linalg.transpose ins(%x : tensor<1x56x56x64xi8>) outs(%e : tensor<1x64x56x56xi8>) permutation = [0, 3, 1, 2]
+  %e2 = tensor.empty() : tensor<1x64x56x56xf32>
+  %d = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%t : tensor<1x64x56x56xi8>) outs(%e2 : tensor<1x64x56x56xf32>) {
+  ^bb0(%a: i8, %o: f32):
+    %f = arith.sitofp %a : i8 to f32
+    %s = arith.constant 0.25 : f32
+    %m = arith.mulf %f, %s : f32
+    linalg.yield %m : f32
+  } -> tensor<1x64x56x56xf32>
+  return %d : tensor<1x64x56x56xf32>
+}
+
+// -----
+
+// A rescale beside a layout change, int8 on both sides: the tile read
+// along the input's pixels is widened to i32 (row by row) before it is
+// transposed.
+// CHECK-LABEL: func.func @transpose_rescale
+// CHECK: vector.transfer_read {{.*}} : tensor<64x3136xi8>, vector<16x16xi8>
+// CHECK-NOT: vector.transpose
+// CHECK: arith.extsi {{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: vector.transpose {{.*}}, [1, 0] : vector<16x16xi32> to vector<16x16xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16x16xi8>, tensor<3136x64xi8>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @transpose_rescale(%x: tensor<1x64x56x56xi8>) -> tensor<1x56x56x64xi8> {
+  %e = tensor.empty() : tensor<1x64x56x56xi8>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x64x56x56xi8>) outs(%e : tensor<1x64x56x56xi8>) {
+  ^bb0(%a: i8, %o: i8):
+    %w = arith.extsi %a : i8 to i32
+    %c = arith.constant 3 : i32
+    %m = arith.shrsi %w, %c : i32
+    %n = arith.trunci %m : i32 to i8
+    linalg.yield %n : i8
+  } -> tensor<1x64x56x56xi8>
+  %e2 = tensor.empty() : tensor<1x56x56x64xi8>
+  %t = linalg.transpose ins(%r : tensor<1x64x56x56xi8>) outs(%e2 : tensor<1x56x56x64xi8>) permutation = [0, 2, 3, 1]
+  return %t : tensor<1x56x56x64xi8>
+}
+
+// -----
+
 // Reductions are left alone.
 // CHECK-LABEL: func.func @reduction
 // CHECK: linalg.generic
