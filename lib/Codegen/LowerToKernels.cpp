@@ -11,6 +11,10 @@
 //                                  pixel p), packed weights of block b)
 //     store epilogue(acc[p][b])        (requantize + clamp + narrow, or clamp)
 //
+// A conv whose result only another conv reads stores its epilogue straight
+// into that conv's scratch (at the padding offset, made unsigned), which
+// then needs no copy.
+//
 // The weights are packed at compile time as [OC/L][KH][KW][IC/g][L][g]
 // (docs/Kernels.md), so that one vector load feeds one step of one block.
 //
@@ -444,16 +448,83 @@ static DenseElementsAttr packWeights(const Problem &p, const Config &c,
 }
 
 //===----------------------------------------------------------------------===//
+// The input as the kernel reads it
+//===----------------------------------------------------------------------===//
+
+/// The buffer a kernel reads its input from: padded with the input's zero
+/// point, channels rounded up to the k-group, in the scratch element type
+/// (x ^ 0x80 for unsigned steps, i16 for vpmaddwd). Not needed when the
+/// input already is that.
+struct InputLayout {
+  InputLayout(const Problem &p, const Config &c, OpBuilder &b) : act(c.act) {
+    padTop = p.padTop, padLeft = p.padLeft;
+    type = MemRefType::get({p.n, p.ih + p.padTop + p.padBottom,
+                            p.iw + p.padLeft + p.padRight,
+                            int64_t(llvm::alignTo(p.ic, c.group))},
+                           c.act);
+    padded = type.getDimSize(1) != p.ih || type.getDimSize(2) != p.iw ||
+             type.getDimSize(3) != p.ic;
+    Type input = p.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type());
+    flip = c.unsignedActs;
+    needed = padded || flip || c.act != input;
+    if (p.isFloat)
+      fill = b.getF32FloatAttr(0);
+    else
+      fill =
+          b.getIntegerAttr(c.act, flip ? (p.inputZp + 128) & 0xFF : p.inputZp);
+  }
+
+  /// A new buffer of this layout, its padding filled.
+  Value alloc(OpBuilder &b, Location loc) const {
+    Value buffer = KernelBuffers::alloc(b, loc, type);
+    if (padded)
+      linalg::FillOp::create(
+          b, loc, ValueRange{arith::ConstantOp::create(b, loc, fill)},
+          ValueRange{buffer});
+    return buffer;
+  }
+
+  /// Input values (a scalar or vector of i8 or f32) as the kernel reads
+  /// them.
+  Value convert(OpBuilder &b, Location loc, Value v) const {
+    auto vt = dyn_cast<VectorType>(v.getType());
+    if (flip) {
+      Attribute bit = b.getIntegerAttr(act, 0x80);
+      Value mask = vt ? arith::ConstantOp::create(
+                            b, loc, DenseElementsAttr::get(vt, bit))
+                      : arith::ConstantOp::create(b, loc, cast<TypedAttr>(bit));
+      return arith::XOrIOp::create(b, loc, v, mask);
+    }
+    if (getElementTypeOrSelf(v.getType()) == act)
+      return v;
+    return arith::ExtSIOp::create(
+        b, loc, vt ? Type(VectorType::get(vt.getShape(), act)) : act, v);
+  }
+
+  MemRefType type;
+  int64_t padTop, padLeft;
+  Type act;
+  TypedAttr fill;
+  bool padded, flip, needed;
+};
+
+//===----------------------------------------------------------------------===//
 // Emission
 //===----------------------------------------------------------------------===//
 
 class KernelEmitter {
 public:
+  /// `prepared`, if any, is the input already in the kernel's layout (a
+  /// producer wrote it there); `destination`, if any, the layout of the
+  /// sole consumer's input, which the kernel then writes into.
   KernelEmitter(const Problem &p, const Config &c, OpBuilder &b,
-                OpBuilder &entry, Location loc)
-      : p(p), c(c), b(b), entry(entry), loc(loc) {}
+                OpBuilder &entry, Location loc, Value prepared = nullptr,
+                const InputLayout *destination = nullptr)
+      : p(p), c(c), b(b), entry(entry), loc(loc), src(prepared),
+        destination(destination) {}
 
-  /// Emits the kernel before `p.root`; returns the result tensor.
+  /// Emits the kernel before `p.root`; returns the result tensor, or with
+  /// a destination, the buffer it wrote.
   Value emit();
 
 private:
@@ -495,57 +566,22 @@ private:
   OpBuilder &b, &entry;
   Location loc;
   Value src, weights, out;
+  const InputLayout *destination;
   std::optional<ChannelConstant> bias;
   std::optional<RequantEpilogue> epilogue;
 };
 
-/// The input as the kernel reads it: padded, channels rounded up to the
-/// k-group, in the scratch element type (x ^ 0x80 for unsigned steps). The
-/// input itself when it already is that.
+/// The input copied into its layout (InputLayout), or the input itself
+/// when it already is that.
 Value KernelEmitter::emitScratch(Value input) {
-  int64_t icp = llvm::alignTo(p.ic, c.group);
-  int64_t hp = p.ih + p.padTop + p.padBottom;
-  int64_t wp = p.iw + p.padLeft + p.padRight;
-  bool padded = hp != p.ih || wp != p.iw || icp != p.ic;
-  Type inElement = cast<MemRefType>(input.getType()).getElementType();
-  if (!padded && !c.unsignedActs && c.act == inElement)
+  InputLayout layout(p, c, b);
+  if (!layout.needed)
     return input;
-  auto type = MemRefType::get({p.n, hp, wp, icp}, c.act);
-  Value scratch = KernelBuffers::alloc(b, loc, type);
-  if (padded) {
-    Attribute fill;
-    if (p.isFloat)
-      fill = b.getF32FloatAttr(0);
-    else if (c.unsignedActs)
-      fill = b.getIntegerAttr(c.act, (p.inputZp + 128) & 0xFF);
-    else
-      fill = b.getIntegerAttr(c.act, p.inputZp);
-    linalg::FillOp::create(
-        b, loc,
-        ValueRange{arith::ConstantOp::create(b, loc, cast<TypedAttr>(fill))},
-        ValueRange{scratch});
-  }
+  Value scratch = layout.alloc(b, loc);
   // Copy pixel by pixel, the channels in vectors of 16 and a scalar tail
   // (the input may be any strided view with unit channel stride).
+  Type inElement = cast<MemRefType>(input.getType()).getElementType();
   int64_t chunk = 16, vectorEnd = p.ic / chunk * chunk;
-  auto transform = [&](OpBuilder &b, Location loc, Value v) -> Value {
-    if (c.unsignedActs) {
-      Attribute bit = b.getIntegerAttr(c.act, 0x80);
-      Value mask =
-          isa<VectorType>(v.getType())
-              ? arith::ConstantOp::create(
-                    b, loc,
-                    DenseElementsAttr::get(cast<VectorType>(v.getType()), bit))
-              : arith::ConstantOp::create(b, loc, cast<TypedAttr>(bit));
-      return arith::XOrIOp::create(b, loc, v, mask);
-    }
-    if (c.act == inElement)
-      return v;
-    Type t = c.act;
-    if (auto vt = dyn_cast<VectorType>(v.getType()))
-      t = VectorType::get(vt.getShape(), c.act);
-    return arith::ExtSIOp::create(b, loc, t, v);
-  };
   scf::buildLoopNest(
       b, loc, {constIndex(0), constIndex(0), constIndex(0)},
       {constIndex(p.n), constIndex(p.ih), constIndex(p.iw)},
@@ -571,7 +607,7 @@ Value KernelEmitter::emitScratch(Value input) {
                         : Value(vector::LoadOp::create(
                               b, loc, VectorType::get({width}, inElement),
                               input, from));
-                v = transform(b, loc, v);
+                v = layout.convert(b, loc, v);
                 if (width == 1)
                   memref::StoreOp::create(b, loc, v, scratch, to);
                 else
@@ -592,8 +628,8 @@ Value KernelEmitter::emit() {
         RankedTensorType::get({1, 1, p.iw, p.ic},
                               getElementTypeOrSelf(tensor.getType())),
         tensor, ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
-  Value input = KernelBuffers::read(b, loc, tensor);
-  src = emitScratch(input);
+  if (!src)
+    src = emitScratch(KernelBuffers::read(b, loc, tensor));
 
   auto module = p.root->getParentOfType<ModuleOp>();
   memref::GlobalOp global = createConstantGlobal(
@@ -619,8 +655,10 @@ Value KernelEmitter::emit() {
   }
 
   Type outElement = p.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type());
-  out = KernelBuffers::alloc(
-      b, loc, MemRefType::get({p.n, p.oh, p.ow, p.oc}, outElement));
+  out = destination
+            ? destination->alloc(b, loc)
+            : KernelBuffers::alloc(
+                  b, loc, MemRefType::get({p.n, p.oh, p.ow, p.oc}, outElement));
   int64_t fullOw = p.ow / c.pixels * c.pixels;
   scf::buildLoopNest(
       b, loc, {constIndex(0), constIndex(0)},
@@ -642,6 +680,8 @@ Value KernelEmitter::emit() {
         if (fullOw < p.ow)
           emitTile(n, oh, constIndex(fullOw), p.ow - fullOw);
       });
+  if (destination)
+    return out;
 
   Value result = KernelBuffers::result(b, loc, out);
   auto rootType = cast<RankedTensorType>(p.root->getResult(0).getType());
@@ -920,6 +960,12 @@ void KernelEmitter::store(Value acc, Value n, Value oh, Value ow, Value channel,
     v = epilogue->apply(b, loc, acc, channel);
   }
   SmallVector<Value> idx{n, oh, ow, channel};
+  if (destination) {
+    v = destination->convert(b, loc, v);
+    idx[1] = arith::AddIOp::create(b, loc, oh, constIndex(destination->padTop));
+    idx[2] =
+        arith::AddIOp::create(b, loc, ow, constIndex(destination->padLeft));
+  }
   int64_t valid =
       staticChannel < 0 ? c.lanes : std::min(c.lanes, p.oc - staticChannel);
   if (valid == c.lanes) {
@@ -965,18 +1011,49 @@ struct LowerToKernels : public qopt::impl::LowerToKernelsBase<LowerToKernels> {
     if (problems.empty())
       return;
     OpBuilder entry = OpBuilder::atBlockBegin(&func.getBody().front());
-    for (Problem &p : problems) {
+    SmallVector<Config> configs;
+    DenseMap<Operation *, size_t> convs;
+    for (auto [i, p] : llvm::enumerate(problems)) {
       bool fourBit = !p.isFloat && llvm::all_of(p.weights, [](int64_t w) {
         return w >= -8 && w <= 7;
       });
       OpBuilder b(p.root);
-      Config config = selectConfig(*kernelIsa, p, fourBit, b);
+      configs.push_back(selectConfig(*kernelIsa, p, fourBit, b));
+      if (!p.isMatmul)
+        convs[p.ops.front()] = i;
+    }
+    // A conv whose result only another conv reads writes it straight into
+    // that conv's input layout (padded, unsigned) instead of its own
+    // buffer, which the consumer would copy.
+    SmallVector<Value> prepared(problems.size());
+    for (auto [i, p] : llvm::enumerate(problems)) {
+      OpBuilder b(p.root);
+      Value root = p.root->getResult(0);
+      std::optional<InputLayout> destination;
+      size_t consumer = 0;
+      if (!p.isMatmul && root.hasOneUse() &&
+          root.getUses().begin()->getOperandNumber() == 0) {
+        auto it = convs.find(root.getUses().begin()->getOwner());
+        if (it != convs.end()) {
+          consumer = it->second;
+          destination.emplace(problems[consumer], configs[consumer], b);
+          if (!destination->needed)
+            destination.reset();
+        }
+      }
       Value result =
-          KernelEmitter(p, config, b, entry, p.root->getLoc()).emit();
-      p.root->getResult(0).replaceAllUsesWith(result);
+          KernelEmitter(p, configs[i], b, entry, p.root->getLoc(), prepared[i],
+                        destination ? &*destination : nullptr)
+              .emit();
+      if (destination)
+        prepared[consumer] = result;
+      else
+        root.replaceAllUsesWith(result);
+    }
+    // A producer's ops feed its consumer's until both are emitted.
+    for (Problem &p : llvm::reverse(problems))
       for (Operation *op : llvm::reverse(p.ops))
         op->erase();
-    }
   }
 };
 

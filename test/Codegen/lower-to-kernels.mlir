@@ -128,3 +128,48 @@ func.func @dynamic_weights(%x: tensor<1x3x3x4xf32>, %w: tensor<2x1x1x4xf32>) -> 
   %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
   return %c : tensor<1x3x3x2xf32>
 }
+
+// -----
+
+// A conv read only by another (padded) conv stores its epilogue straight
+// into that conv's scratch, at the padding offset, in the form the second
+// kernel reads: x ^ 0x80 on VNNI (the padding is 5 + 128), sign-extended
+// to i16 for vpmaddwd on AVX2. The first result is never a tensor.
+// VNNI-LABEL: func.func @conv_chain
+// VNNI-DAG: %[[OUT:.*]] = memref.alloc() {{.*}} : memref<1x4x4x4xi8>
+// VNNI-DAG: %[[PAD:.*]] = memref.alloc() {{.*}} : memref<1x6x6x16xi8>
+// VNNI-DAG: %[[FILL:.*]] = arith.constant -123 : i8
+// VNNI: linalg.fill ins(%[[FILL]] : i8) outs(%[[PAD]]
+// VNNI-NOT: bufferization.to_tensor
+// VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI: arith.xori
+// VNNI: vector.store %{{.*}}, %[[PAD]]{{.*}} : memref<1x6x6x16xi8>, vector<16xi8>
+// VNNI-NOT: bufferization.to_tensor
+// VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI: vector.maskedstore %[[OUT]]
+// VNNI: %[[T:.*]] = bufferization.to_tensor %[[OUT]]
+// VNNI: return %[[T]]
+// AVX2-LABEL: func.func @conv_chain
+// AVX2: %[[PAD:.*]] = memref.alloc() {{.*}} : memref<1x6x6x16xi16>
+// AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// AVX2: arith.extsi {{.*}} : vector<8xi8> to vector<8xi16>
+// AVX2: vector.store %{{.*}}, %[[PAD]]{{.*}} : memref<1x6x6x16xi16>, vector<8xi16>
+func.func @conv_chain(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x4xi8> {
+  %w1 = "tosa.const"() {values = dense<3> : tensor<16x1x1x8xi8>} : () -> tensor<16x1x1x8xi8>
+  %b1 = "tosa.const"() {values = dense<10> : tensor<16xi32>} : () -> tensor<16xi32>
+  %w2 = "tosa.const"() {values = dense<-20> : tensor<4x3x3x16xi8>} : () -> tensor<4x3x3x16xi8>
+  %b2 = "tosa.const"() {values = dense<7> : tensor<4xi32>} : () -> tensor<4xi32>
+  %xzp = "tosa.const"() {values = dense<-3> : tensor<1xi8>} : () -> tensor<1xi8>
+  %yzp = "tosa.const"() {values = dense<5> : tensor<1xi8>} : () -> tensor<1xi8>
+  %wzp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %m = "tosa.const"() {values = dense<1073741824> : tensor<1xi32>} : () -> tensor<1xi32>
+  %s = "tosa.const"() {values = dense<35> : tensor<1xi8>} : () -> tensor<1xi8>
+  %izp = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %ozp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c1 = tosa.conv2d %x, %w1, %b1, %xzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x8xi8>, tensor<16x1x1x8xi8>, tensor<16xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x16xi32>
+  %r1 = tosa.rescale %c1, %m, %s, %izp, %yzp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x16xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x16xi8>
+  %a1 = tosa.clamp %r1 {max_val = 127 : i8, min_val = 5 : i8} : (tensor<1x4x4x16xi8>) -> tensor<1x4x4x16xi8>
+  %c2 = tosa.conv2d %a1, %w2, %b2, %yzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x16xi8>, tensor<4x3x3x16xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x4xi32>
+  %r2 = tosa.rescale %c2, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x4xi8>
+  return %r2 : tensor<1x4x4x4xi8>
+}

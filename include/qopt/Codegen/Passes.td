@@ -23,7 +23,10 @@ def LowerToKernels : Pass<"qopt-lower-to-kernels", "mlir::func::FuncOp"> {
     writable` of the output. The weights are packed at compile time into a
     `memref.global constant` in the tile layout of the inner step
     (`[OC/L][KH][KW][IC/g][L][g]` for `L` output channels per vector and
-    `g` input channels per dot product).
+    `g` input channels per dot product). A conv whose result is read by
+    another conv only writes it straight into that conv's scratch (padded,
+    offset to unsigned), which saves a copy between the two convolutions
+    of a residual block.
 
     Rewritten islands:
     - integer `tosa.conv2d` (i8 input with any zero point, i8 weights with

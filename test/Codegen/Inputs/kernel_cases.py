@@ -30,6 +30,13 @@ CONVS = [
     ("wide", 1, 6, 13, 64, 72, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)),
     ("c1", 3, 5, 5, 1, 3, 2, 2, (1, 2), (1, 1), (1, 0, 0, 1)),
 ]
+# A second conv reading only the output of the named case (the first then
+# writes straight into the second's padded input):
+# name → (OC, KH, KW, stride, dilation, pad)
+CHAINED = {
+    "pointwise": (12, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)),
+    "wide": (20, 3, 3, (1, 1), (1, 1), (0, 1, 2, 0)),
+}
 # (name, M, K, N, bias)
 MATMULS = [
     ("fc", 1, 37, 10, True),
@@ -109,14 +116,11 @@ def model(is_float, bits, batch_scale):
     def zero(dtype_):
         return g.const([0.0] if dtype_ == "f32" else [0], [1], dtype_)
 
-    for i, (name, n, h, w, ic, oc, kh, kw, st, dil, pad) in enumerate(CONVS):
-        n *= batch_scale
-        x = [n, h, w, ic]
+    def conv(i, arg, x, oc, kh, kw, st, dil, pad):
+        n, h, w, ic = x
         oh = (h + pad[0] + pad[1] - dil[0] * (kh - 1) - 1) // st[0] + 1
         ow = (w + pad[2] + pad[3] - dil[1] * (kw - 1) - 1) // st[1] + 1
         out = [n, oh, ow, oc]
-        inputs.append(x)
-        arg = f"%in{i}"
         wt = g.const(weights([oc, kh, kw, ic]), [oc, kh, kw, ic], dtype)
         acc = "f32" if is_float else "i32"
         if is_float:
@@ -136,6 +140,14 @@ def model(is_float, bits, batch_scale):
         else:
             c = requant(g, rng, c, out, kh * kw * ic, per_channel=i % 2 == 0,
                         double=i % 3 == 1, wstd=wmax / np.sqrt(3))
+        return c, out
+
+    for i, (name, n, h, w, ic, oc, kh, kw, st, dil, pad) in enumerate(CONVS):
+        x = [n * batch_scale, h, w, ic]
+        inputs.append(x)
+        c, out = conv(i, f"%in{i}", x, oc, kh, kw, st, dil, pad)
+        if name in CHAINED:
+            c, out = conv(i + 1, c, out, *CHAINED[name])
         outputs.append((c, out))
 
     for j, (name, m, k, n, bias) in enumerate(MATMULS):
@@ -221,6 +233,9 @@ def weight_bytes(header8, header4):
         return int(re.search(r"#define \w+_weight_bytes (\d+)", text).group(1))
     packed8 = sum(-(-oc // 16) * kh * kw * -(-ic // 4) * 64
                   for _, _, _, _, ic, oc, kh, kw, *_ in CONVS)
+    packed8 += sum(-(-oc // 16) * kh * kw * -(-ic // 4) * 64
+                   for ic, (oc, kh, kw, *_) in
+                   ((c[5], CHAINED[c[0]]) for c in CONVS if c[0] in CHAINED))
     packed8 += sum(-(-n // 16) * -(-k // 4) * 64 for _, _, k, n, _ in MATMULS)
     saved = read(header8) - read(header4)
     print(f"4-bit packed weights: {(packed8 - saved) / packed8:.2f} of 8-bit")
