@@ -78,14 +78,15 @@ std::optional<unsigned> innermostLoop(AffineMap map) {
   return std::nullopt;
 }
 
-/// Makes innermost the loop along which the narrowest operand is
-/// contiguous, so that a transposed operand is one of the widest (a 16×16
-/// tile of 32-bit elements transposes in 64 whole-register shuffles, one of
-/// bytes element by element): at a model's output, int8 NHWC in and f32
-/// NCHW out, the arithmetic runs along channels and the f32 result is
-/// transposed.
-linalg::GenericOp interchangeForNarrowest(RewriterBase &rewriter,
-                                          linalg::GenericOp op) {
+/// Makes innermost the loop along which the widest operand is contiguous,
+/// so that the operands transposed in registers are the narrowest: a 16×16
+/// tile of bytes transposes in a dozen byte permutes (vpermi2b), one of
+/// 32-bit elements takes 64 shuffles at best. At a model's output (int8
+/// NHWC in, f32 NCHW out) the int8 tiles are transposed and the arithmetic
+/// runs along the pixels; at its input (f32 NCHW in, int8 NHWC out) the
+/// int8 result is.
+linalg::GenericOp interchangeForWidest(RewriterBase &rewriter,
+                                       linalg::GenericOp op) {
   unsigned last = op.getNumLoops() - 1;
   std::optional<unsigned> best;
   unsigned bestWidth = 0;
@@ -96,7 +97,7 @@ linalg::GenericOp interchangeForNarrowest(RewriterBase &rewriter,
     if (!type || !loop || !type.getElementType().isIntOrFloat())
       continue;
     unsigned width = type.getElementTypeBitWidth();
-    if (!best || width < bestWidth || (width == bestWidth && *loop == last))
+    if (!best || width > bestWidth || (width == bestWidth && *loop == last))
       best = loop, bestWidth = width;
   }
   if (!best || *best == last)
@@ -139,7 +140,7 @@ void vectorizeOne(RewriterBase &rewriter, linalg::GenericOp op, int64_t lanes) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ranges.empty())
     return;
-  op = interchangeForNarrowest(rewriter, op);
+  op = interchangeForWidest(rewriter, op);
   ranges = op.getStaticLoopRanges();
   SmallVector<int64_t> tile = chooseTile(op, lanes);
 
@@ -300,37 +301,6 @@ struct UnrollToRows : RewritePattern {
         acc = vector::InsertOp::create(rewriter, loc, value, acc, row);
     }
     rewriter.replaceOp(op, results);
-    return success();
-  }
-};
-
-/// A widening cast (e.g. `arith.extsi` i8 → i32) of a transposed tile casts
-/// first and transposes the wide elements: a 16×16 transpose of 32-bit
-/// elements lowers to 64 shuffles of whole zmm registers
-/// (convert-vector-to-llvm's shuffle16x16), one of bytes to hundreds of
-/// byte moves.
-struct WidenBeforeTranspose : RewritePattern {
-  WidenBeforeTranspose(MLIRContext *ctx)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
-
-  LogicalResult matchAndRewrite(Operation *op,
-                                PatternRewriter &rewriter) const override {
-    if (!isa<arith::ExtSIOp, arith::ExtUIOp, arith::SIToFPOp, arith::UIToFPOp>(
-            op))
-      return failure();
-    auto transpose = op->getOperand(0).getDefiningOp<vector::TransposeOp>();
-    if (!transpose)
-      return failure();
-    VectorType source = transpose.getSourceVectorType();
-    auto wide = cast<VectorType>(op->getResult(0).getType());
-    if (wide.getElementTypeBitWidth() <= source.getElementTypeBitWidth())
-      return failure();
-    Operation *cast = rewriter.create(
-        op->getLoc(), op->getName().getIdentifier(), transpose.getVector(),
-        VectorType::get(source.getShape(), wide.getElementType()),
-        op->getAttrs());
-    rewriter.replaceOpWithNewOp<vector::TransposeOp>(
-        op, cast->getResult(0), transpose.getPermutation());
     return success();
   }
 };
@@ -510,15 +480,26 @@ struct VectorizeElementwise
     // tensors, which bufferize in place and lower to plain vector loads.
     RewritePatternSet transfers(&getContext());
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(transfers);
-    // Transposed reads and writes: plain transfers and a vector.transpose,
-    // of wide elements where the tile is widened anyway.
+    // Transposed reads and writes: plain transfers and a vector.transpose.
     vector::populateVectorTransferPermutationMapLoweringPatterns(transfers);
-    transfers.add<WidenBeforeTranspose>(&getContext());
     vector::TransferReadOp::getCanonicalizationPatterns(transfers,
                                                         &getContext());
     vector::TransferWriteOp::getCanonicalizationPatterns(transfers,
                                                          &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(transfers))))
+      return signalPassFailure();
+    // Transposes of narrow elements become one shuffle of the whole tile,
+    // which LLVM lowers to a few permutes of whole registers (vpermi2b);
+    // 32-bit ones are left to convert-vector-to-llvm's 16×16 unpacks.
+    SmallVector<Operation *> narrow;
+    getOperation().walk([&](vector::TransposeOp op) {
+      if (op.getSourceVectorType().getElementTypeBitWidth() < 32)
+        narrow.push_back(op);
+    });
+    RewritePatternSet shuffles(&getContext());
+    vector::populateVectorTransposeLoweringPatterns(
+        shuffles, vector::VectorTransposeLowering::Shuffle1D);
+    if (failed(applyOpPatternsGreedily(narrow, std::move(shuffles))))
       return signalPassFailure();
     // Then the n-D arithmetic as rows, and table lookups.
     RewritePatternSet patterns(&getContext());

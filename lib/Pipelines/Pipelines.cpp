@@ -66,8 +66,8 @@ void buildTosaToLinalgPipeline(OpPassManager &pm,
 }
 
 void buildBuffersToLLVMPipeline(OpPassManager &pm) {
-  // The 16×16 tiles qopt-vectorize-elementwise transposes become unpack and
-  // lane shuffles, not one insert per element.
+  // The 16×16 tiles of 32-bit elements qopt-vectorize-elementwise transposes
+  // become unpacks and lane shuffles, not one insert per element.
   addPipeline(pm, "func.func(convert-linalg-to-loops),"
                   "convert-vector-to-scf,"
                   "convert-vector-to-llvm{vector-transpose-lowering="

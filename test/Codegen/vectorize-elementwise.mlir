@@ -110,18 +110,21 @@ func.func @table64(%x: tensor<1x8x8x8xi8>) -> tensor<1x8x8x8xi8> {
 
 // A quantize beside a layout change (NCHW f32 in, NHWC i8 out, as at a
 // model's input): the transpose fuses with the quantize, both contiguous
-// loops (56·56 pixels, 64 channels) are tiled by 16 and the tile is read
-// along pixels, transposed in registers and written along channels; the
-// arithmetic runs on its rows (1-D vectors).
+// loops (64 channels, 56·56 pixels) are tiled by 16, the loops are
+// interchanged so that the f32 tile is read along the pixels, the
+// arithmetic runs on its rows (1-D vectors), and the i8 result is
+// transposed as one shuffle of its 256 bytes and written along channels.
 // CHECK-LABEL: func.func @transpose_quantize
-// CHECK: scf.for {{.*}} to %c3136 step %c16
 // CHECK: scf.for {{.*}} to %c64 step %c16
+// CHECK: scf.for {{.*}} to %c3136 step %c16
 // CHECK: %[[R:.*]] = vector.transfer_read {{.*}} : tensor<64x3136xf32>, vector<16x16xf32>
-// CHECK: %[[T:.*]] = vector.transpose %[[R]], [1, 0] : vector<16x16xf32> to vector<16x16xf32>
-// CHECK: %[[ROW:.*]] = vector.extract %[[T]][0] : vector<16xf32> from vector<16x16xf32>
+// CHECK-NOT: vector.transpose
+// CHECK: %[[ROW:.*]] = vector.extract %[[R]][0] : vector<16xf32> from vector<16x16xf32>
 // CHECK: arith.mulf %[[ROW]], {{.*}} : vector<16xf32>
 // CHECK: arith.fptosi {{.*}} : vector<16xf32> to vector<16xi8>
-// CHECK: %[[W:.*]] = vector.insert {{.*}} [15] : vector<16xi8> into vector<16x16xi8>
+// CHECK: %[[FLAT:.*]] = vector.shape_cast {{.*}} : vector<16x16xi8> to vector<256xi8>
+// CHECK: %[[T:.*]] = vector.shuffle %[[FLAT]], %[[FLAT]] [0, 16, 32,
+// CHECK: %[[W:.*]] = vector.shape_cast %[[T]] : vector<256xi8> to vector<16x16xi8>
 // CHECK: vector.transfer_write %[[W]], {{.*}} : vector<16x16xi8>, tensor<3136x64xi8>
 // CHECK-NOT: linalg.
 func.func @transpose_quantize(%x: tensor<1x64x56x56xf32>) -> tensor<1x56x56x64xi8> {
@@ -141,18 +144,18 @@ func.func @transpose_quantize(%x: tensor<1x64x56x56xf32>) -> tensor<1x56x56x64xi
 // -----
 
 // A dequantize beside a layout change (NHWC i8 in, NCHW f32 out, as at a
-// model's output): the loops are interchanged so that the arithmetic runs
-// along the channels, where the int8 input is contiguous, and the f32
-// result tile is transposed (32-bit elements) before it is written along
-// the pixels.
+// model's output): the i8 tile is read along the channels and transposed
+// (one shuffle of its bytes), the arithmetic runs along the pixels, where
+// the f32 result is written.
 // CHECK-LABEL: func.func @dequantize_transpose
-// CHECK: scf.for {{.*}} to %c3136 step %c16
 // CHECK: scf.for {{.*}} to %c64 step %c16
-// CHECK: vector.transfer_read {{.*}} : tensor<3136x64xi8>, vector<16x16xi8>
-// CHECK-NOT: vector.transpose
+// CHECK: scf.for {{.*}} to %c3136 step %c16
+// CHECK: %[[R:.*]] = vector.transfer_read {{.*}} : tensor<3136x64xi8>, vector<16x16xi8>
+// CHECK: %[[FLAT:.*]] = vector.shape_cast %[[R]] : vector<16x16xi8> to vector<256xi8>
+// CHECK: vector.shuffle %[[FLAT]], %[[FLAT]] [0, 16, 32,
 // CHECK: arith.sitofp {{.*}} : vector<16xi8> to vector<16xf32>
-// CHECK: %[[T:.*]] = vector.transpose {{.*}}, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
-// CHECK: vector.transfer_write %[[T]], {{.*}} : vector<16x16xf32>, tensor<64x3136xf32>
+// CHECK-NOT: vector.transpose
+// CHECK: vector.transfer_write {{.*}} : vector<16x16xf32>, tensor<64x3136xf32>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @dequantize_transpose(%x: tensor<1x56x56x64xi8>) -> tensor<1x64x56x56xf32> {
   %e = tensor.empty() : tensor<1x64x56x56xi8>
@@ -170,14 +173,14 @@ func.func @dequantize_transpose(%x: tensor<1x56x56x64xi8>) -> tensor<1x64x56x56x
 
 // -----
 
-// A rescale beside a layout change, int8 on both sides: the tile read
-// along the input's pixels is widened to i32 (row by row) before it is
-// transposed.
+// A rescale beside a layout change, int8 on both sides: the loops keep
+// the output's order and the input tile is transposed before it is
+// widened.
 // CHECK-LABEL: func.func @transpose_rescale
-// CHECK: vector.transfer_read {{.*}} : tensor<64x3136xi8>, vector<16x16xi8>
-// CHECK-NOT: vector.transpose
+// CHECK: %[[R:.*]] = vector.transfer_read {{.*}} : tensor<64x3136xi8>, vector<16x16xi8>
+// CHECK: %[[FLAT:.*]] = vector.shape_cast %[[R]] : vector<16x16xi8> to vector<256xi8>
+// CHECK: vector.shuffle %[[FLAT]], %[[FLAT]] [0, 16, 32,
 // CHECK: arith.extsi {{.*}} : vector<16xi8> to vector<16xi32>
-// CHECK: vector.transpose {{.*}}, [1, 0] : vector<16x16xi32> to vector<16x16xi32>
 // CHECK: vector.transfer_write {{.*}} : vector<16x16xi8>, tensor<3136x64xi8>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 func.func @transpose_rescale(%x: tensor<1x64x56x56xi8>) -> tensor<1x56x56x64xi8> {

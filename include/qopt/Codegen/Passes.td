@@ -83,23 +83,24 @@ def VectorizeElementwise : Pass<"qopt-vectorize-elementwise",
     dimensions are dropped and every run of loops that all operands index
     contiguously is collapsed into one (a per-channel rescale keeps its
     channel loop, an op on identically shaped operands becomes one flat
-    loop). The loop along which the narrowest operand is contiguous is made
-    innermost, so that what gets transposed is the widest data (at a
-    model's output, int8 NHWC in and f32 NCHW out, the arithmetic runs
-    along channels and the f32 result is transposed). The innermost loop is
-    then tiled by the largest divisor of its trip count up to `lanes`; when
-    an operand is transposed against the others (its contiguous dimension
-    is indexed by another loop), that loop is tiled likewise, every other
-    loop by 1. The tile is vectorized with `linalg::vectorize`: one 1-D
-    vector per iteration, or for a transposed operand a 2-D tile read (or
-    written) along its own contiguous dimension and transposed in registers
-    (`vector.transpose`; a tile widened after its read, e.g. i8 → i32, is
-    widened first). 16×16 tiles of 32-bit elements lower to 64 register
-    shuffles (`convert-vector-to-llvm{vector-transpose-lowering=
-    shuffle16x16}` in the qopt pipelines). Arithmetic on such tiles is
-    unrolled to rows (1-D vectors). The same
-    scalar operations run on vectors, so results are bit-identical to the
-    scalar lowering.
+    loop). The loop along which the widest operand is contiguous is made
+    innermost, so that what gets transposed is the narrowest data (at a
+    model's output, int8 NHWC in and f32 NCHW out, the int8 tiles are
+    transposed and the arithmetic runs along pixels; at its input the int8
+    result is). The innermost loop is then tiled by the largest divisor of
+    its trip count up to `lanes`; when an operand is transposed against the
+    others (its contiguous dimension is indexed by another loop), that loop
+    is tiled likewise, every other loop by 1. The tile is vectorized with
+    `linalg::vectorize`: one 1-D vector per iteration, or for a transposed
+    operand a 2-D tile read (or written) along its own contiguous dimension
+    and transposed in registers. Tiles of 8- and 16-bit elements are
+    transposed as one `vector.shuffle` of the whole tile (a 16×16 byte tile
+    becomes eight `vpermi2b` on AVX-512 VBMI); 16×16 tiles of 32-bit
+    elements lower to register unpacks and lane shuffles
+    (`convert-vector-to-llvm{vector-transpose-lowering=shuffle16x16}` in the
+    qopt pipelines). Arithmetic on such tiles is unrolled to rows (1-D
+    vectors). The same scalar operations run on vectors, so results are
+    bit-identical to the scalar lowering.
 
     Table lookups become `vector.gather` of the table widened to i32
     (`tables=gather`), except 8-bit lookups of a 256-entry table indexed
