@@ -11,6 +11,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <numeric>
+
 using namespace mlir;
 
 namespace qopt {
@@ -100,12 +102,10 @@ ChannelConstant::ChannelConstant(OpBuilder &entry, StringRef name,
                                  int64_t channels, int64_t lanes)
     : lanes(lanes) {
   bool splat = llvm::all_equal(values);
-  int64_t size = splat ? 1 : llvm::alignTo(channels, lanes);
+  int64_t size = splat ? 1 : channels;
   SmallVector<APInt> table;
   for (int64_t c = 0; c < size; ++c)
-    table.push_back(APInt(type.getWidth(),
-                          values[std::min<int64_t>(c, values.size() - 1)],
-                          /*isSigned=*/true));
+    table.push_back(APInt(type.getWidth(), values[c], /*isSigned=*/true));
   init(entry, name,
        DenseElementsAttr::get(RankedTensorType::get({size}, type), table),
        splat);
@@ -116,13 +116,10 @@ ChannelConstant::ChannelConstant(OpBuilder &entry, StringRef name,
                                  int64_t lanes)
     : lanes(lanes) {
   bool splat = llvm::all_equal(values);
-  int64_t size = splat ? 1 : llvm::alignTo(channels, lanes);
-  SmallVector<float> table;
-  for (int64_t c = 0; c < size; ++c)
-    table.push_back(values[std::min<int64_t>(c, values.size() - 1)]);
+  int64_t size = splat ? 1 : channels;
   init(entry, name,
        DenseElementsAttr::get(RankedTensorType::get({size}, entry.getF32Type()),
-                              ArrayRef(table)),
+                              values.take_front(size)),
        splat);
 }
 
@@ -142,14 +139,27 @@ void ChannelConstant::init(OpBuilder &entry, StringRef name,
                                       global.getSymName());
 }
 
-Value ChannelConstant::load(OpBuilder &b, Location loc, Value channel) const {
+Value ChannelConstant::load(OpBuilder &b, Location loc, Value channel,
+                            int64_t valid) const {
   if (!table)
     return arith::ConstantOp::create(b, loc, splat);
-  return vector::LoadOp::create(
-      b, loc,
-      VectorType::get({lanes},
-                      cast<MemRefType>(table.getType()).getElementType()),
-      table, channel);
+  Type element = cast<MemRefType>(table.getType()).getElementType();
+  Value v = vector::LoadOp::create(
+      b, loc, VectorType::get({std::min(valid, lanes)}, element), table,
+      channel);
+  return widenWithZeros(b, loc, v, lanes);
+}
+
+Value widenWithZeros(OpBuilder &b, Location loc, Value v, int64_t size) {
+  auto type = cast<VectorType>(v.getType());
+  int64_t n = type.getNumElements();
+  if (n == size)
+    return v;
+  Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  // Indices n.. select lanes of `zeros`.
+  SmallVector<int64_t> mask(size, n);
+  std::iota(mask.begin(), mask.begin() + n, 0);
+  return vector::ShuffleOp::create(b, loc, v, zeros, mask);
 }
 
 //===----------------------------------------------------------------------===//
@@ -212,26 +222,16 @@ RequantEpilogue::RequantEpilogue(OpBuilder &entry, const Requant &r,
                                  int64_t channels, int64_t lanes)
     : outputZp(r.outputZp), min(r.min), max(r.max), doubleRound(r.doubleRound),
       lanes(lanes) {
-  // apply_scale_32(v, m, s) = (v·m + round) >> s with round = 2^(s-1), and
-  // for DOUBLE_ROUND ± 2^30 more (away from zero) when s > 31.
-  SmallVector<int64_t> rounds, adjusts;
-  for (int64_t s : r.shift) {
-    rounds.push_back(int64_t(1) << (s - 1));
-    adjusts.push_back(r.doubleRound && s > 31 ? int64_t(1) << 30 : 0);
-  }
+  // Shifts are 2..62: one byte each. Their rounding terms are derived from
+  // them in registers, once per block of channels, not stored.
   multiplier = ChannelConstant(entry, "__qopt_multiplier", entry.getI32Type(),
                                r.multiplier, channels, lanes);
-  shift = ChannelConstant(entry, "__qopt_shift", entry.getI64Type(), r.shift,
+  shift = ChannelConstant(entry, "__qopt_shift", entry.getI8Type(), r.shift,
                           channels, lanes);
-  round = ChannelConstant(entry, "__qopt_round", entry.getI64Type(), rounds,
-                          channels, lanes);
-  if (doubleRound)
-    roundAdjust = ChannelConstant(entry, "__qopt_round_adjust",
-                                  entry.getI64Type(), adjusts, channels, lanes);
 }
 
 Value RequantEpilogue::apply(OpBuilder &b, Location loc, Value acc,
-                             Value channel) const {
+                             Value channel, int64_t valid) const {
   auto i64 = VectorType::get({lanes}, b.getI64Type());
   auto i32 = VectorType::get({lanes}, b.getI32Type());
   auto splat = [&](VectorType type, int64_t v) -> Value {
@@ -240,14 +240,23 @@ Value RequantEpilogue::apply(OpBuilder &b, Location loc, Value acc,
         DenseElementsAttr::get(type,
                                IntegerAttr::get(type.getElementType(), v)));
   };
+  // apply_scale_32(v, m, s) = (v·m + round) >> s with round = 2^(s-1), and
+  // for DOUBLE_ROUND ± 2^30 more (away from zero) when s > 31.
   // The multiplier is read as i32 and sign-extended so that the product is
   // a 32×32→64 multiply (vpmuldq/smull) rather than a 64-bit one.
   Value wide = arith::ExtSIOp::create(b, loc, i64, acc);
-  Value m =
-      arith::ExtSIOp::create(b, loc, i64, multiplier.load(b, loc, channel));
-  Value rounding = round.load(b, loc, channel);
+  Value m = arith::ExtSIOp::create(b, loc, i64,
+                                   multiplier.load(b, loc, channel, valid));
+  Value s =
+      arith::ExtUIOp::create(b, loc, i64, shift.load(b, loc, channel, valid));
+  Value one = splat(i64, 1);
+  Value rounding = arith::ShRUIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, one, s), one);
   if (doubleRound) {
-    Value adjust = roundAdjust.load(b, loc, channel);
+    Value large = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, s,
+                                        splat(i64, 31));
+    Value adjust = arith::SelectOp::create(
+        b, loc, large, splat(i64, int64_t(1) << 30), splat(i64, 0));
     Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
                                            wide, splat(i64, 0));
     Value negated = arith::SubIOp::create(b, loc, splat(i64, 0), adjust);
@@ -257,7 +266,7 @@ Value RequantEpilogue::apply(OpBuilder &b, Location loc, Value acc,
   }
   Value scaled = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, wide, m), rounding);
-  scaled = arith::ShRSIOp::create(b, loc, scaled, shift.load(b, loc, channel));
+  scaled = arith::ShRSIOp::create(b, loc, scaled, s);
   Value v = arith::TruncIOp::create(b, loc, i32, scaled);
   // The rescale adds the zero point in i32 and saturates to i8; the clamp
   // narrows that range further.

@@ -16,7 +16,10 @@
 // then needs no copy.
 //
 // The weights are packed at compile time as [OC/L][KH][KW][IC/g][L][g]
-// (docs/Kernels.md), so that one vector load feeds one step of one block.
+// (docs/Kernels.md), so that one vector load feeds one step of one block;
+// the r = OC mod L channels of a partial last block as [KH][KW][IC/g][r][g]
+// in a global of their own, loaded narrower and widened with zeros in
+// registers, so that no padding channel is stored.
 //
 // Zero points. With x the i8 input, zp its zero point and w the weights
 // (zero point 0), TOSA computes acc = bias + Σ (x - zp)·w, padding counting
@@ -396,17 +399,20 @@ static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
 // Weight packing
 //===----------------------------------------------------------------------===//
 
-/// [oc][kh][kw][ic] → [OC/L][KH][KW][IC/g][L][g], zero-padded. With 4-bit
-/// weights each L·g tile is stored in L·g/2 bytes: byte j holds element j
-/// in its low nibble and element j + L·g/2 in its high nibble, so that
-/// widening is two shifts and one concatenation.
+/// Output channels [first, first + count) of [oc][kh][kw][ic] as
+/// [count/lanes][KH][KW][IC/g][lanes][g], zeros beyond OC and IC. With
+/// 4-bit weights each lanes·g tile is stored in lanes·g/2 bytes (rounded
+/// up): byte j holds element j in its low nibble and element j + lanes·g/2
+/// in its high nibble, so that widening is two shifts and one
+/// concatenation.
 static DenseElementsAttr packWeights(const Problem &p, const Config &c,
-                                     OpBuilder &b) {
-  // Channels padded to whole epilogue vectors (smmla reads two tiles per).
-  int64_t lanes = c.packLanes;
-  int64_t blocks = llvm::alignTo(p.oc, c.lanes) / lanes;
+                                     int64_t first, int64_t count,
+                                     int64_t lanes, OpBuilder &b) {
+  int64_t blocks = count / lanes;
   int64_t groups = llvm::divideCeil(p.ic, c.group);
   int64_t tile = lanes * c.group;
+  if (c.weightBits == 4)
+    tile = llvm::alignTo(tile, 2);
   auto index = [&](int64_t oc, int64_t y, int64_t x, int64_t ic) {
     return ((oc * p.kh + y) * p.kw + x) * p.ic + ic;
   };
@@ -415,12 +421,12 @@ static DenseElementsAttr packWeights(const Problem &p, const Config &c,
       for (int64_t y = 0; y < p.kh; ++y)
         for (int64_t x = 0; x < p.kw; ++x)
           for (int64_t g = 0; g < groups; ++g)
-            for (int64_t l = 0; l < lanes; ++l)
-              for (int64_t k = 0; k < c.group; ++k) {
-                int64_t oc = blk * lanes + l, ic = g * c.group + k;
-                bool real = oc < p.oc && ic < p.ic;
-                fn(real ? index(oc, y, x, ic) : -1);
-              }
+            for (int64_t t = 0; t < tile; ++t) {
+              int64_t oc = first + blk * lanes + t / c.group,
+                      ic = g * c.group + t % c.group;
+              bool real = t < lanes * c.group && oc < p.oc && ic < p.ic;
+              fn(real ? index(oc, y, x, ic) : -1);
+            }
   };
   SmallVector<int64_t> shape{blocks, p.kh, p.kw, groups};
   if (p.isFloat) {
@@ -556,7 +562,16 @@ private:
              body);
   Value inputColumn(Value ow0, int64_t px, Value kx);
   Value loadActs(Value n, Value y, Value x, Value k);
-  Value loadWeights(Value block, Value y, Value x, Value g);
+  /// The packed weights of one block (of `packLanes` channels) for one
+  /// step: block `block` of the whole blocks, or with `rest` the partial
+  /// last block, widened with zeros.
+  Value loadWeights(Value block, Value y, Value x, Value g, bool rest = false);
+  /// The real channels of block `j` of a group from `staticC0` on (-1: a
+  /// group in the loop over whole blocks).
+  int64_t validLanes(int64_t staticC0, int64_t j = 0) const {
+    return staticC0 < 0 ? c.lanes
+                        : std::min(c.lanes, p.oc - staticC0 - j * c.lanes);
+  }
   Value step(Value acc, Value acts, Value weights);
   void store(Value acc, Value n, Value oh, Value ow, Value channel,
              int64_t staticChannel);
@@ -565,7 +580,8 @@ private:
   const Config &c;
   OpBuilder &b, &entry;
   Location loc;
-  Value src, weights, out;
+  /// Packed weights of the whole blocks and of a partial last block.
+  Value src, weights, restWeights, out;
   const InputLayout *destination;
   std::optional<ChannelConstant> bias;
   std::optional<RequantEpilogue> epilogue;
@@ -631,11 +647,22 @@ Value KernelEmitter::emit() {
   if (!src)
     src = emitScratch(KernelBuffers::read(b, loc, tensor));
 
+  // Whole blocks in one global; the r = OC mod L channels of a partial
+  // last block in a global of their own, without padding channels (smmla's
+  // tiles of 2 channels pad at most one).
   auto module = p.root->getParentOfType<ModuleOp>();
-  memref::GlobalOp global = createConstantGlobal(
-      module, "__qopt_packed_weights", packWeights(p, c, b));
-  weights = memref::GetGlobalOp::create(entry, loc, global.getType(),
-                                        global.getSymName());
+  auto global = [&](int64_t first, int64_t count, int64_t lanes) -> Value {
+    memref::GlobalOp g =
+        createConstantGlobal(module, "__qopt_packed_weights",
+                             packWeights(p, c, first, count, lanes, b));
+    return memref::GetGlobalOp::create(entry, loc, g.getType(), g.getSymName());
+  };
+  int64_t whole = c.step == Step::Smmla ? llvm::alignTo(p.oc, c.packLanes)
+                                        : p.oc / c.lanes * c.lanes;
+  if (whole > 0)
+    weights = global(0, whole, c.packLanes);
+  if (whole < p.oc)
+    restWeights = global(whole, p.oc - whole, p.oc - whole);
 
   if (p.isFloat) {
     bias.emplace(entry, "__qopt_bias", p.floatBias, p.oc, c.lanes);
@@ -739,25 +766,31 @@ Value KernelEmitter::loadActs(Value n, Value y, Value x, Value k) {
       b, loc, VectorType::get({c.lanes * c.group}, element), words);
 }
 
-Value KernelEmitter::loadWeights(Value block, Value y, Value x, Value g) {
+Value KernelEmitter::loadWeights(Value block, Value y, Value x, Value g,
+                                 bool rest) {
+  Value global = rest ? restWeights : weights;
+  int64_t stored = cast<MemRefType>(global.getType()).getShape().back();
   int64_t tile = c.packLanes * c.group;
   Type element = p.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type());
-  Value zero = constIndex(0);
+  SmallVector<Value> idx{block, y, x, g, constIndex(0)};
   if (c.weightBits == 8)
-    return vector::LoadOp::create(b, loc, VectorType::get({tile}, element),
-                                  weights, ValueRange{block, y, x, g, zero});
+    return widenWithZeros(
+        b, loc,
+        vector::LoadOp::create(b, loc, VectorType::get({stored}, element),
+                               global, idx),
+        tile);
   // Two nibbles per byte (see packWeights): low nibbles are the first half,
   // high nibbles the second; arithmetic shifts sign-extend them.
-  auto half = VectorType::get({tile / 2}, b.getI8Type());
-  Value bytes = vector::LoadOp::create(b, loc, half, weights,
-                                       ValueRange{block, y, x, g, zero});
+  auto half = VectorType::get({stored}, b.getI8Type());
+  Value bytes = vector::LoadOp::create(b, loc, half, global, idx);
   Value four = splat(half, b.getI8IntegerAttr(4));
   Value low = arith::ShRSIOp::create(
       b, loc, arith::ShLIOp::create(b, loc, bytes, four), four);
   Value high = arith::ShRSIOp::create(b, loc, bytes, four);
-  SmallVector<int64_t> concat(tile);
+  SmallVector<int64_t> concat(2 * stored);
   std::iota(concat.begin(), concat.end(), 0);
-  return vector::ShuffleOp::create(b, loc, low, high, concat);
+  return widenWithZeros(
+      b, loc, vector::ShuffleOp::create(b, loc, low, high, concat), tile);
 }
 
 Value KernelEmitter::step(Value acc, Value acts, Value w) {
@@ -861,38 +894,46 @@ void KernelEmitter::emitSmmlaBlocks(Value n, Value oh, Value ow0,
     tile.push_back(pair);
     tile.push_back(arith::AddIOp::create(b, loc, pair, constIndex(1)));
   }
+  // Tiles wholly beyond OC (in a partial last block) are not packed: their
+  // accumulators keep the bias, and their lanes are never stored.
+  auto present = [&](int64_t t) {
+    return staticC0 < 0 ||
+           staticC0 + t / 2 * c.lanes + t % 2 * c.packLanes < p.oc;
+  };
   for (int64_t pr = 0; pr < pairs; ++pr)
     for (int64_t j = 0; j < blocks; ++j) {
-      Value row = bias->load(b, loc, channel[j]);
+      Value row = bias->load(b, loc, channel[j], validLanes(staticC0, j));
       for (int64_t h = 0; h < 2; ++h)
         init.push_back(vector::ShuffleOp::create(
             b, loc, row, row,
             ArrayRef<int64_t>{2 * h, 2 * h + 1, 2 * h, 2 * h + 1}));
     }
-  SmallVector<Value> results =
-      reduce(oh, init,
-             [&](Value ky, Value kx, Value g, Value y, Value k,
-                 ValueRange accs) -> SmallVector<Value> {
-               SmallVector<Value> w;
-               for (Value t : tile)
-                 w.push_back(loadWeights(t, ky, kx, g));
-               SmallVector<Value> next;
-               for (int64_t pr = 0; pr < pairs; ++pr) {
-                 auto load = [&](int64_t px) -> Value {
-                   return vector::LoadOp::create(
-                       b, loc, VectorType::get({8}, b.getI8Type()), src,
-                       ValueRange{n, y, inputColumn(ow0, px, kx), k});
-                 };
-                 SmallVector<int64_t> concat(16);
-                 std::iota(concat.begin(), concat.end(), 0);
-                 Value a = vector::ShuffleOp::create(
-                     b, loc, load(2 * pr),
-                     load(std::min(2 * pr + 1, pixels - 1)), concat);
-                 for (int64_t t = 0; t < 2 * blocks; ++t)
-                   next.push_back(step(accs[pr * 2 * blocks + t], a, w[t]));
-               }
-               return next;
-             });
+  SmallVector<Value> results = reduce(
+      oh, init,
+      [&](Value ky, Value kx, Value g, Value y, Value k,
+          ValueRange accs) -> SmallVector<Value> {
+        SmallVector<Value> w;
+        for (auto [t, index] : llvm::enumerate(tile))
+          w.push_back(present(t) ? loadWeights(index, ky, kx, g) : Value());
+        SmallVector<Value> next;
+        for (int64_t pr = 0; pr < pairs; ++pr) {
+          auto load = [&](int64_t px) -> Value {
+            return vector::LoadOp::create(
+                b, loc, VectorType::get({8}, b.getI8Type()), src,
+                ValueRange{n, y, inputColumn(ow0, px, kx), k});
+          };
+          SmallVector<int64_t> concat(16);
+          std::iota(concat.begin(), concat.end(), 0);
+          Value a = vector::ShuffleOp::create(
+              b, loc, load(2 * pr), load(std::min(2 * pr + 1, pixels - 1)),
+              concat);
+          for (int64_t t = 0; t < 2 * blocks; ++t) {
+            Value acc = accs[pr * 2 * blocks + t];
+            next.push_back(w[t] ? step(acc, a, w[t]) : acc);
+          }
+        }
+        return next;
+      });
   for (int64_t pr = 0; pr < pairs; ++pr)
     for (int64_t j = 0; j < blocks; ++j) {
       Value lo = results[(pr * blocks + j) * 2];
@@ -922,14 +963,17 @@ void KernelEmitter::emitBlocks(Value n, Value oh, Value ow0, int64_t pixels,
   SmallVector<Value> init;
   for (int64_t px = 0; px < pixels; ++px)
     for (int64_t j = 0; j < blocks; ++j)
-      init.push_back(bias->load(b, loc, channel[j]));
+      init.push_back(bias->load(b, loc, channel[j], validLanes(staticC0, j)));
   SmallVector<Value> results =
       reduce(oh, init,
              [&](Value ky, Value kx, Value g, Value y, Value k,
                  ValueRange accs) -> SmallVector<Value> {
                SmallVector<Value> w;
                for (int64_t j = 0; j < blocks; ++j)
-                 w.push_back(loadWeights(blockIndex[j], ky, kx, g));
+                 w.push_back(validLanes(staticC0, j) < c.lanes
+                                 ? loadWeights(constIndex(0), ky, kx, g,
+                                               /*rest=*/true)
+                                 : loadWeights(blockIndex[j], ky, kx, g));
                SmallVector<Value> next;
                for (int64_t px = 0; px < pixels; ++px) {
                  Value a = loadActs(n, y, inputColumn(ow0, px, kx), k);
@@ -957,7 +1001,7 @@ void KernelEmitter::store(Value acc, Value n, Value oh, Value ow, Value channel,
       v = arith::MinimumFOp::create(
           b, loc, v, splat(accType(), b.getF32FloatAttr(p.floatMax)));
   } else {
-    v = epilogue->apply(b, loc, acc, channel);
+    v = epilogue->apply(b, loc, acc, channel, validLanes(staticChannel));
   }
   SmallVector<Value> idx{n, oh, ow, channel};
   if (destination) {
@@ -966,8 +1010,7 @@ void KernelEmitter::store(Value acc, Value n, Value oh, Value ow, Value channel,
     idx[2] =
         arith::AddIOp::create(b, loc, ow, constIndex(destination->padLeft));
   }
-  int64_t valid =
-      staticChannel < 0 ? c.lanes : std::min(c.lanes, p.oc - staticChannel);
+  int64_t valid = validLanes(staticChannel);
   if (valid == c.lanes) {
     vector::StoreOp::create(b, loc, v, out, idx);
     return;

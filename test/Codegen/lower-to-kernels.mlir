@@ -5,19 +5,22 @@
 // RUN: qopt-mlir %s --split-input-file --qopt-lower-to-kernels=isa=i8mm | FileCheck %s --check-prefix=SMMLA
 
 // 8-bit weights, per-tensor DOUBLE_ROUND rescale and a clamp. On VNNI the
-// input is made unsigned and padded with zp + 128 = 125, the weights are
-// packed [OC/16][KH][KW][IC/4][16][4] (zeros beyond OC = 2 and IC = 3), and
-// the zero-point term is in the bias: 10 - 125·(1 - 2 + 100) = -12365,
-// 20 - 125·(4 + 5 - 6) = -355. Signed steps fold zp = -3 instead:
-// 10 + 3·99 = 307, 20 + 3·3 = 29.
-// VNNI-DAG: memref.global "private" constant @__qopt_bias : memref<16xi32> = dense<[-12365, -355,
-// VNNI-DAG: memref.global "private" constant @__qopt_packed_weights : memref<1x1x1x1x64xi8> = dense<{{\[\[\[\[\[}}1, -2, 100, 0, 4, 5, -6, 0, 0,
+// input is made unsigned and padded with zp + 128 = 125; OC = 2 is a partial
+// block of 16 channels, packed [KH][KW][IC/4][2][4] (zeros beyond IC = 3)
+// without padding channels, loaded as 8 bytes and widened with zeros; the
+// zero-point term is in the bias (one entry per channel): 10 - 125·(1 - 2 +
+// 100) = -12365, 20 - 125·(4 + 5 - 6) = -355. Signed steps fold zp = -3
+// instead: 10 + 3·99 = 307, 20 + 3·3 = 29.
+// VNNI-DAG: memref.global "private" constant @__qopt_bias : memref<2xi32> = dense<[-12365, -355]>
+// VNNI-DAG: memref.global "private" constant @__qopt_packed_weights : memref<1x1x1x1x8xi8> = dense<{{\[\[\[\[\[}}1, -2, 100, 0, 4, 5, -6, 0]]]]]>
 // VNNI-LABEL: func.func @conv
 // VNNI: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x6x6x2xi8>
 // VNNI: %[[PAD:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x6x6x4xi8>
 // VNNI: %[[IN:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x4x4x3xi8> to memref<1x4x4x3xi8, strided<[?, ?, ?, 1], offset: ?>>
 // VNNI: linalg.fill ins(%{{.*}} : i8) outs(%[[PAD]]
 // VNNI: arith.xori
+// VNNI: vector.load %{{.*}} : memref<1x1x1x1x8xi8>, vector<8xi8>
+// VNNI: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 8, {{.*}}] : vector<8xi8>, vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // VNNI: arith.muli {{.*}} : vector<16xi64>
 // VNNI: arith.shrsi {{.*}} : vector<16xi64>
@@ -31,16 +34,19 @@
 // AVX2: memref.alloc() {{.*}} : memref<1x6x6x4xi16>
 // AVX2: arith.extsi {{.*}} : i8 to i16
 // AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
-// SDOT: memref.global "private" constant @__qopt_bias : memref<4xi32> = dense<[307, 29, 29, 29]>
+// SDOT: memref.global "private" constant @__qopt_bias : memref<2xi32> = dense<[307, 29]>
 // SDOT-LABEL: func.func @conv
 // SDOT: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"
 // GENERIC-LABEL: func.func @conv
 // smmla: inputs in groups of 8 (channels padded to 8), weights packed
 // [OC/2][KH][KW][IC/8][2][8], accumulators shuffled into rows of 4 channels.
-// SMMLA: memref.global "private" constant @__qopt_packed_weights : memref<2x1x1x1x16xi8> = dense<{{\[\[\[\[\[}}1, -2, 100, 0, 0, 0, 0, 0, 4, 5, -6, 0,
+// The block's second tile (channels 2 and 3) would be all padding: it is
+// neither stored nor multiplied, one smmla per pixel pair (3 pairs).
+// SMMLA: memref.global "private" constant @__qopt_packed_weights : memref<1x1x1x1x16xi8> = dense<{{\[\[\[\[\[}}1, -2, 100, 0, 0, 0, 0, 0, 4, 5, -6, 0, 0, 0, 0, 0]]]]]>
 // SMMLA-LABEL: func.func @conv
 // SMMLA: memref.alloc() {{.*}} : memref<1x6x6x8xi8>
-// SMMLA: llvm.call_intrinsic "llvm.aarch64.neon.smmla.v4i32.v16i8"
+// SMMLA-COUNT-3: llvm.call_intrinsic "llvm.aarch64.neon.smmla.v4i32.v16i8"
+// SMMLA-NOT: llvm.aarch64.neon.smmla
 // SMMLA: vector.shuffle {{.*}} [0, 1, 4, 5] : vector<4xi32>, vector<4xi32>
 // GENERIC: arith.muli {{.*}} : vector<4xi32>
 func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
@@ -61,17 +67,26 @@ func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
 // -----
 
 // A fully connected island with 4-bit weights (all within ±7): matmul, i32
-// reshape, bias add and per-channel rescale become one kernel. Each 64-weight
-// tile ([16 channels][4 k]) is stored in 32 bytes, element j in the low
-// nibble of byte j and element j + 32 in its high nibble (here all zero):
-// channel 0 is 1, 2, 3, 4 and channel 1 is -1, -2, 7, -8 = 0xF, 0xE, 7, 8.
-// VNNI-DAG: memref.global "private" constant @__qopt_packed_weights{{.*}} : memref<1x1x1x1x32xi8> = dense<{{\[\[\[\[\[}}1, 2, 3, 4, 15, 14, 7, 8, 0,
+// reshape, bias add and per-channel rescale become one kernel. A tile of
+// 2 channels × 4 k (a partial block) is stored in 4 bytes, element j in the
+// low nibble of byte j and element j + 4 in its high nibble: channel 0 is 1,
+// 2, 3, 4 and channel 1 is -1, -2, 7, -8 = 0xF, 0xE, 7, 8, so the bytes are
+// 0xF1, 0xE2, 0x73, 0x84. The per-channel shifts are one byte each; their
+// rounding terms 2^(s-1) are computed in registers.
+// VNNI-DAG: memref.global "private" constant @__qopt_packed_weights{{.*}} : memref<1x1x1x1x4xi8> = dense<{{\[\[\[\[\[}}-15, -30, 115, -124]]]]]>
+// VNNI-DAG: memref.global "private" constant @__qopt_shift{{.*}} : memref<2xi8> = dense<[31, 32]>
+// VNNI-NOT: memref.global "private" constant @__qopt_round
 // VNNI-LABEL: func.func @fully_connected
 // VNNI: %[[A:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2], [3]] output_shape [1, 1, 1, 4]
 // VNNI: bufferization.to_buffer %[[A]]
-// VNNI: arith.shli {{.*}} : vector<32xi8>
-// VNNI: vector.shuffle
+// VNNI: arith.shli {{.*}} : vector<4xi8>
+// VNNI: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xi8>, vector<4xi8>
+// VNNI: vector.shuffle {{.*}} : vector<8xi8>, vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI: %[[S:.*]] = arith.extui %{{.*}} : vector<16xi8> to vector<16xi64>
+// VNNI: %[[P:.*]] = arith.shli %{{.*}}, %[[S]] : vector<16xi64>
+// VNNI: arith.shrui %[[P]]
+// VNNI: arith.shrsi %{{.*}}, %[[S]] : vector<16xi64>
 // VNNI: %[[T:.*]] = bufferization.to_tensor
 // VNNI: %[[F:.*]] = tensor.collapse_shape %[[T]]
 // VNNI: %[[R:.*]] = tensor.expand_shape %[[F]] {{.*}} : tensor<2xi8> into tensor<1x2xi8>
@@ -172,4 +187,44 @@ func.func @conv_chain(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x4xi8> {
   %c2 = tosa.conv2d %a1, %w2, %b2, %yzp, %wzp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x16xi8>, tensor<4x3x3x16xi8>, tensor<4xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x4xi32>
   %r2 = tosa.rescale %c2, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x4xi8>
   return %r2 : tensor<1x4x4x4xi8>
+}
+
+// -----
+
+// OC = 18 on VNNI (8-bit weights): one whole block of 16 channels in one
+// global, loaded 64 bytes at a time, and the 2 channels of the partial last block in another
+// ([KH][KW][IC/4][2][4]), loaded as 8 bytes and widened with zeros. The
+// per-channel tables hold 18 entries; the partial block reads its 2 with a
+// narrower load too and stores them masked.
+// VNNI-DAG: memref.global "private" constant @[[WHOLE:__qopt_packed_weights[_0-9]*]] : memref<1x1x1x1x64xi8>
+// VNNI-DAG: memref.global "private" constant @[[REST:__qopt_packed_weights[_0-9]*]] : memref<1x1x1x1x8xi8>
+// VNNI-DAG: memref.global "private" constant @__qopt_bias{{.*}} : memref<18xi32>
+// VNNI-DAG: memref.global "private" constant @__qopt_multiplier{{.*}} : memref<18xi32>
+// VNNI-DAG: memref.global "private" constant @__qopt_shift{{.*}} : memref<18xi8>
+// VNNI-LABEL: func.func @partial_block
+// VNNI-DAG: %[[W:.*]] = memref.get_global @[[WHOLE]]
+// VNNI-DAG: %[[R:.*]] = memref.get_global @[[REST]]
+// VNNI: vector.load %{{.*}} : memref<18xi32>, vector<16xi32>
+// VNNI: vector.load %{{.*}} : memref<18xi32>, vector<2xi32>
+// VNNI: vector.load %[[W]]{{.*}} : memref<1x1x1x1x64xi8>, vector<64xi8>
+// VNNI: vector.load %[[R]]{{.*}} : memref<1x1x1x1x8xi8>, vector<8xi8>
+// VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI: vector.load %{{.*}} : memref<18xi8>, vector<16xi8>
+// VNNI: vector.store
+// VNNI: vector.load %{{.*}} : memref<18xi8>, vector<2xi8>
+// VNNI: vector.maskedstore
+// sdot: 4 whole blocks of 4 channels and a partial one of 2.
+// SDOT-LABEL: func.func @partial_block
+// SDOT-DAG: memref.get_global @{{.*}} : memref<4x1x1x1x16xi8>
+// SDOT-DAG: memref.get_global @{{.*}} : memref<1x1x1x1x8xi8>
+func.func @partial_block(%x: tensor<1x2x2x4xi8>) -> tensor<1x2x2x18xi8> {
+  %w = "tosa.const"() {values = dense<30> : tensor<18x1x1x4xi8>} : () -> tensor<18x1x1x4xi8>
+  %b = "tosa.const"() {values = dense<[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]> : tensor<18xi32>} : () -> tensor<18xi32>
+  %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<18x1x1x4xi8>, tensor<18xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x18xi32>
+  %m = "tosa.const"() {values = dense<[1073741824, 1073741825, 1073741826, 1073741827, 1073741828, 1073741829, 1073741830, 1073741831, 1073741832, 1073741833, 1073741834, 1073741835, 1073741836, 1073741837, 1073741838, 1073741839, 1073741840, 1073741841]> : tensor<18xi32>} : () -> tensor<18xi32>
+  %s = "tosa.const"() {values = dense<[30, 31, 32, 33, 34, 35, 36, 37, 38, 30, 31, 32, 33, 34, 35, 36, 37, 38]> : tensor<18xi8>} : () -> tensor<18xi8>
+  %izp = "tosa.const"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>
+  %r = tosa.rescale %c, %m, %s, %izp, %zp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x2x2x18xi32>, tensor<18xi32>, tensor<18xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x2x2x18xi8>
+  return %r : tensor<1x2x2x18xi8>
 }

@@ -49,6 +49,11 @@ struct KernelBuffers {
                             mlir::Value buffer);
 };
 
+/// `v` (a vector of n ≤ size elements) extended to `size` elements with
+/// zeros.
+mlir::Value widenWithZeros(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value v, int64_t size);
+
 /// A `memref.global private constant` holding `value` (aligned to 64
 /// bytes), named after `prefix`, made unique in `module`.
 mlir::memref::GlobalOp createConstantGlobal(mlir::ModuleOp module,
@@ -56,8 +61,9 @@ mlir::memref::GlobalOp createConstantGlobal(mlir::ModuleOp module,
                                             mlir::DenseElementsAttr value);
 
 /// A per-output-channel constant read `lanes` channels at a time: a splat
-/// vector when every channel has the same value, else a global table
-/// (padded with its last value to a multiple of `lanes`).
+/// vector when every channel has the same value, else a global table of
+/// one value per channel (a last partial block of channels is read by a
+/// narrower load).
 class ChannelConstant {
 public:
   ChannelConstant() = default;
@@ -71,9 +77,10 @@ public:
   ChannelConstant(mlir::OpBuilder &entry, llvm::StringRef name,
                   llvm::ArrayRef<float> values, int64_t channels,
                   int64_t lanes);
-  /// The `lanes` values from channel `channel` on.
-  mlir::Value load(mlir::OpBuilder &b, mlir::Location loc,
-                   mlir::Value channel) const;
+  /// The `lanes` values from channel `channel` on, of which the first
+  /// `valid` exist (zeros after them).
+  mlir::Value load(mlir::OpBuilder &b, mlir::Location loc, mlir::Value channel,
+                   int64_t valid) const;
   bool isSplat() const { return !table; }
 
 private:
@@ -107,12 +114,13 @@ class RequantEpilogue {
 public:
   RequantEpilogue(mlir::OpBuilder &entry, const Requant &requant,
                   int64_t channels, int64_t lanes);
-  /// `acc` (vector<lanes x i32>, channels from `channel` on) → i8 vector.
+  /// `acc` (vector<lanes x i32>, channels from `channel` on, the first
+  /// `valid` of them real) → i8 vector.
   mlir::Value apply(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
-                    mlir::Value channel) const;
+                    mlir::Value channel, int64_t valid) const;
 
 private:
-  ChannelConstant multiplier, shift, round, roundAdjust;
+  ChannelConstant multiplier, shift;
   int64_t outputZp, min, max;
   bool doubleRound;
   int64_t lanes;

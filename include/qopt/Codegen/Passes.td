@@ -20,10 +20,14 @@ def LowerToKernels : Pass<"qopt-lower-to-kernels", "mlir::func::FuncOp"> {
     and a scratch copy of the input (padded with its zero point, channels
     rounded up to the kernel's k-group) are `memref.alloc`s at the top of
     the function, and the result is `bufferization.to_tensor ... restrict
-    writable` of the output. The weights are packed at compile time into a
-    `memref.global constant` in the tile layout of the inner step
-    (`[OC/L][KH][KW][IC/g][L][g]` for `L` output channels per vector and
-    `g` input channels per dot product). A conv whose result is read by
+    writable` of the output. The weights are packed at compile time into
+    `memref.global constant`s in the tile layout of the inner step
+    (`[OC/L][KH][KW][IC/g][L][g]` for the whole blocks of `L` output
+    channels per vector, `g` input channels per dot product; the `OC mod L`
+    channels of a partial last block in a global of their own, read by a
+    narrower load widened with zeros, so that no padding channel is
+    stored). Per-channel bias, multiplier (i32) and shift (i8) tables hold
+    one entry per channel. A conv whose result is read by
     another conv only writes it straight into that conv's scratch (padded,
     offset to unsigned), which saves a copy between the two convolutions
     of a residual block.

@@ -226,17 +226,18 @@ def compare(ref_path, got_path, is_float):
 
 def weight_bytes(header8, header4):
     """The object's weight bytes of the 4-bit cases against the 8-bit ones
-    (AVX-512 VNNI layout: [OC/16][KH][KW][IC/4][16][4] bytes per op, the
-    per-channel tables of the same size in both)."""
+    (AVX-512 VNNI layout: [OC/16][KH][KW][IC/4][16][4] bytes per op for the
+    whole blocks of 16 channels, [KH][KW][IC/4][OC mod 16][4] for the rest,
+    no padding channel; the per-channel tables of the same size in both)."""
     def read(path):
         text = open(path).read()
         return int(re.search(r"#define \w+_weight_bytes (\d+)", text).group(1))
-    packed8 = sum(-(-oc // 16) * kh * kw * -(-ic // 4) * 64
+    packed8 = sum(oc * kh * kw * -(-ic // 4) * 4
                   for _, _, _, _, ic, oc, kh, kw, *_ in CONVS)
-    packed8 += sum(-(-oc // 16) * kh * kw * -(-ic // 4) * 64
+    packed8 += sum(oc * kh * kw * -(-ic // 4) * 4
                    for ic, (oc, kh, kw, *_) in
                    ((c[5], CHAINED[c[0]]) for c in CONVS if c[0] in CHAINED))
-    packed8 += sum(-(-n // 16) * -(-k // 4) * 64 for _, _, k, n, _ in MATMULS)
+    packed8 += sum(n * -(-k // 4) * 4 for _, _, k, n, _ in MATMULS)
     saved = read(header8) - read(header4)
     print(f"4-bit packed weights: {(packed8 - saved) / packed8:.2f} of 8-bit")
 
