@@ -1,9 +1,11 @@
 //===- LowerDepthwise.cpp - Vectorized depthwise convolution --------------===//
 
+#include "qopt/Codegen/KernelUtils.h"
 #include "qopt/Codegen/Passes.h"
 #include "qopt/Codegen/VectorWidth.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -70,11 +72,36 @@ FailureOr<Constants> foldConstants(tosa::DepthwiseConv2DOp op,
                    *weightZp};
 }
 
+/// The rescale to int8 (and clamp) reading an integer depthwise result
+/// only: the kernel then requantizes in registers and writes int8.
+struct Epilogue {
+  qopt::Requant requant;
+  tosa::RescaleOp rescale;
+  tosa::ClampOp clamp;
+};
+
+static std::optional<Epilogue> matchEpilogue(tosa::DepthwiseConv2DOp op) {
+  Value acc = op.getResult();
+  if (!acc.hasOneUse())
+    return std::nullopt;
+  auto rescale = dyn_cast<tosa::RescaleOp>(*acc.getUsers().begin());
+  if (!rescale)
+    return std::nullopt;
+  tosa::ClampOp clamp;
+  if (rescale.getOutput().hasOneUse())
+    clamp = dyn_cast<tosa::ClampOp>(*rescale.getOutput().getUsers().begin());
+  std::optional<qopt::Requant> requant = qopt::Requant::match(rescale, clamp);
+  if (!requant)
+    return std::nullopt;
+  return Epilogue{*requant, rescale, clamp};
+}
+
 /// tosa.depthwise_conv2d (channel multiplier 1, no dilation, static shapes,
 /// constant weights and bias, int8 → i32 or f32) as a loop nest over output
 /// rows, blocks of output pixels and blocks of channels: per block, one
 /// vector accumulator per pixel initialised with the bias and updated with
-/// every tap, the taps unrolled.
+/// every tap, the taps unrolled; with a following rescale to int8, that
+/// requantization in registers.
 struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
   DepthwiseToVectors(MLIRContext *ctx, int64_t lanes, int64_t pixels)
       : OpRewritePattern(ctx), lanes(lanes), pixels(pixels) {}
@@ -100,6 +127,13 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
     FailureOr<Constants> constants = foldConstants(op, weightType, accType);
     if (failed(constants))
       return rewriter.notifyMatchFailure(op, "non-constant operands");
+    std::optional<Epilogue> epilogue;
+    if (!isFloat)
+      epilogue = matchEpilogue(op);
+    if (epilogue && epilogue->requant.inputZp != 0)
+      constants->bias = constants->bias.mapValues(accType, [&](const APInt &b) {
+        return b - APInt(32, epilogue->requant.inputZp, true);
+      });
 
     Location loc = op.getLoc();
     ArrayRef<int64_t> pad = op.getPad(), stride = op.getStride();
@@ -144,7 +178,17 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       bias = op.getBias();
     else
       bias = arith::ConstantOp::create(rewriter, loc, constants->bias);
-    Value init = tensor::EmptyOp::create(rewriter, loc, outShape, accType);
+    Type outType = epilogue ? inType : accType;
+    Value init = tensor::EmptyOp::create(rewriter, loc, outShape, outType);
+    // Per-channel requantization parameters, read from globals loaded at
+    // the function's entry.
+    std::optional<qopt::RequantEpilogue> requant;
+    if (epilogue) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(
+          &op->getParentOfType<func::FuncOp>().getBody().front());
+      requant.emplace(rewriter, epilogue->requant, channels, lanesC);
+    }
 
     auto index = [&](OpBuilder &b, int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
@@ -209,15 +253,26 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
             }
           }
           Value out = iterArgs[0];
-          for (int64_t p = 0; p < pixelsW; ++p)
-            out =
-                vector::TransferWriteOp::create(
-                    b, loc, acc[p], out, ValueRange{n, oh, affine(ow, 1, p), c},
-                    ArrayRef<bool>{true})
-                    .getResult();
+          for (int64_t p = 0; p < pixelsW; ++p) {
+            Value v =
+                requant ? requant->apply(b, loc, acc[p], c, lanesC) : acc[p];
+            out = vector::TransferWriteOp::create(
+                      b, loc, v, out, ValueRange{n, oh, affine(ow, 1, p), c},
+                      ArrayRef<bool>{true})
+                      .getResult();
+          }
           return {out};
         });
-    rewriter.replaceOp(op, nest.results);
+    if (!epilogue) {
+      rewriter.replaceOp(op, nest.results);
+      return success();
+    }
+    Operation *root = epilogue->clamp ? epilogue->clamp.getOperation()
+                                      : epilogue->rescale.getOperation();
+    rewriter.replaceOp(root, nest.results);
+    if (epilogue->clamp)
+      rewriter.eraseOp(epilogue->rescale);
+    rewriter.eraseOp(op);
     return success();
   }
 

@@ -66,3 +66,36 @@ func.func @unsupported(%x: tensor<1x4x4x2xf32>, %v: tensor<1x1x2x1xf32>) -> (ten
   %z = tosa.depthwise_conv2d %x, %v, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<1x1x2x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x4x2xf32>
   return %y, %z : tensor<1x4x4x4xf32>, tensor<1x4x4x2xf32>
 }
+
+// -----
+
+// int8 read only by a rescale to int8 and a clamp: the kernel requantizes
+// in registers (64-bit products of the per-channel multipliers, rounding,
+// shifts, output zero point, the clamp's bounds) and writes int8, so no
+// i32 tensor is stored.
+// CHECK-DAG: memref.global "private" constant @__qopt_multiplier : memref<2xi32> = dense<[1073741824, 1610612736]>
+// CHECK-DAG: memref.global "private" constant @__qopt_shift : memref<2xi8> = dense<[35, 36]>
+// CHECK-LABEL: func.func @int8_requant
+// CHECK: tensor.empty() : tensor<1x4x4x2xi8>
+// CHECK: scf.for
+// CHECK: arith.muli {{.*}} : vector<2xi32>
+// CHECK: arith.muli {{.*}} : vector<2xi64>
+// CHECK: arith.shrsi {{.*}} : vector<2xi64>
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: vector.transfer_write {{.*}} : vector<2xi8>, tensor<1x4x4x2xi8>
+// CHECK-NOT: tosa.rescale
+// CHECK-NOT: tosa.clamp
+func.func @int8_requant(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8> {
+  %w = "tosa.const"() <{values = dense<3> : tensor<3x3x2x1xi8>}> : () -> tensor<3x3x2x1xi8>
+  %b = "tosa.const"() <{values = dense<[10, -20]> : tensor<2xi32>}> : () -> tensor<2xi32>
+  %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x2xi32>
+  %m = "tosa.const"() <{values = dense<[1073741824, 1610612736]> : tensor<2xi32>}> : () -> tensor<2xi32>
+  %s = "tosa.const"() <{values = dense<[35, 36]> : tensor<2xi8>}> : () -> tensor<2xi8>
+  %izp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<-5> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %r = tosa.rescale %y, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = true, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x2xi8>
+  %c = tosa.clamp %r {max_val = 100 : i8, min_val = -5 : i8} : (tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
+  return %c : tensor<1x4x4x2xi8>
+}

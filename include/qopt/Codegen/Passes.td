@@ -150,6 +150,10 @@ def LowerDepthwise : Pass<"qopt-lower-depthwise", "mlir::func::FuncOp"> {
     loop is a widening multiply-add of raw int8 inputs and int8 weights
     (minus the weight zero point, in registers, when it is not 0). i32
     arithmetic wraps as in the reference lowering: results are bit-exact.
+    When the result is read only by a `tosa.rescale` to int8 (and an
+    optional `tosa.clamp`), that requantization runs on the accumulators in
+    registers (as in `qopt-lower-to-kernels`) and the kernel writes int8,
+    not an i32 tensor.
 
     Float: products are accumulated with fused multiply-adds, bias first,
     so results differ from the reference lowering by rounding only.
