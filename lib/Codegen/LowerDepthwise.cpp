@@ -140,7 +140,13 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
     int64_t kh = weightType.getDimSize(0), kw = weightType.getDimSize(1);
     ArrayRef<int64_t> outShape = resultType.getShape();
     int64_t channels = outShape[3];
-    int64_t lanesC = qopt::vectorWidth(channels, lanes);
+    // Blocks of `lanes` channels and, for the rest, of the largest divisor
+    // of it up to `lanes` (fewer channels than `lanes`: that divisor of
+    // them).
+    int64_t lanesC =
+        channels >= lanes ? lanes : qopt::vectorWidth(channels, lanes);
+    int64_t fullC = channels / lanesC * lanesC;
+    int64_t restC = qopt::vectorWidth(channels - fullC, lanesC);
     int64_t pixelsW = qopt::vectorWidth(outShape[2], pixels);
 
     // Padding takes the input zero point, which the folded bias cancels.
@@ -167,17 +173,14 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
     // A uniform bias is a register constant; a float bias with one value per
     // channel is used as it is (other ops may share it); otherwise the
     // kernel has its own.
-    auto vecAcc = VectorType::get({lanesC}, accType);
-    Value bias, biasSplat;
-    if (constants->bias.isSplat())
-      biasSplat = arith::ConstantOp::create(
-          rewriter, loc, constants->bias.resizeSplat(vecAcc));
-    else if (isFloat &&
-             cast<ShapedType>(op.getBias().getType()).getNumElements() ==
-                 channels)
-      bias = op.getBias();
-    else
-      bias = arith::ConstantOp::create(rewriter, loc, constants->bias);
+    Value bias;
+    bool ownBias =
+        !isFloat ||
+        cast<ShapedType>(op.getBias().getType()).getNumElements() != channels;
+    if (!constants->bias.isSplat())
+      bias = ownBias ? arith::ConstantOp::create(rewriter, loc, constants->bias)
+                           .getResult()
+                     : op.getBias();
     Type outType = epilogue ? inType : accType;
     Value init = tensor::EmptyOp::create(rewriter, loc, outShape, outType);
     // Per-channel requantization parameters, read from globals loaded at
@@ -190,77 +193,108 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       requant.emplace(rewriter, epilogue->requant, channels, lanesC);
     }
 
-    auto index = [&](OpBuilder &b, int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, loc, v);
-    };
-    auto vecIn = VectorType::get({lanesC}, inType);
     Value inPad = arith::ConstantOp::create(rewriter, loc, padValue);
     Value accPad =
         arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(accType));
-    Value weightZp;
-    if (!isFloat && constants->weightZp != 0)
-      weightZp = arith::ConstantOp::create(
-          rewriter, loc,
-          SplatElementsAttr::get(
-              vecAcc, rewriter.getIntegerAttr(accType, constants->weightZp)));
-    SmallVector<Value> lbs(4, index(rewriter, 0));
-    SmallVector<Value> ubs = {
-        index(rewriter, outShape[0]), index(rewriter, outShape[1]),
-        index(rewriter, outShape[2]), index(rewriter, channels)};
-    SmallVector<Value> steps = {index(rewriter, 1), index(rewriter, 1),
-                                index(rewriter, pixelsW),
-                                index(rewriter, lanesC)};
+    auto splat = [&](OpBuilder &b, int64_t width, Attribute value) -> Value {
+      return arith::ConstantOp::create(
+          b, loc,
+          SplatElementsAttr::get(VectorType::get({width}, accType), value));
+    };
+
+    // One block: `width` channels from `c` of `pixelsW` output pixels from
+    // (n, oh, ow), written into `out`.
+    auto block = [&](OpBuilder &b, Value n, Value oh, Value ow, Value c,
+                     int64_t width, Value out) -> Value {
+      auto index = [&](int64_t v) -> Value {
+        return arith::ConstantIndexOp::create(b, loc, v);
+      };
+      auto affine = [&](Value v, int64_t scale, int64_t offset) {
+        Value r = arith::MulIOp::create(b, loc, v, index(scale));
+        return arith::AddIOp::create(b, loc, r, index(offset)).getResult();
+      };
+      auto vecIn = VectorType::get({width}, inType);
+      auto vecAcc = VectorType::get({width}, accType);
+      Value biasVec =
+          bias ? vector::TransferReadOp::create(b, loc, vecAcc, bias,
+                                                ValueRange{c}, accPad,
+                                                ArrayRef<bool>{true})
+                     .getResult()
+               : splat(b, width, constants->bias.getSplatValue<Attribute>());
+      Value weightZp;
+      if (!isFloat && constants->weightZp != 0)
+        weightZp =
+            splat(b, width, b.getIntegerAttr(accType, constants->weightZp));
+      SmallVector<Value> acc(pixelsW, biasVec);
+      for (int64_t i = 0; i < kh; ++i) {
+        Value row = affine(oh, stride[0], i);
+        for (int64_t j = 0; j < kw; ++j) {
+          Value w = vector::TransferReadOp::create(
+              b, loc, vecIn, weights, ValueRange{index(i), index(j), c}, inPad,
+              ArrayRef<bool>{true});
+          if (!isFloat)
+            w = arith::ExtSIOp::create(b, loc, vecAcc, w);
+          if (weightZp)
+            w = arith::SubIOp::create(b, loc, w, weightZp);
+          for (int64_t p = 0; p < pixelsW; ++p) {
+            Value col = affine(ow, stride[1], p * stride[1] + j);
+            Value x = vector::TransferReadOp::create(
+                b, loc, vecIn, input, ValueRange{n, row, col, c}, inPad,
+                ArrayRef<bool>{true});
+            if (isFloat) {
+              acc[p] = vector::FMAOp::create(b, loc, x, w, acc[p]);
+              continue;
+            }
+            x = arith::ExtSIOp::create(b, loc, vecAcc, x);
+            acc[p] = arith::AddIOp::create(b, loc, acc[p],
+                                           arith::MulIOp::create(b, loc, x, w));
+          }
+        }
+      }
+      for (int64_t p = 0; p < pixelsW; ++p) {
+        Value v = acc[p];
+        if (requant) {
+          // The epilogue's vectors are lanesC wide: a narrower block is
+          // widened and its part taken back.
+          v = requant->apply(b, loc, qopt::widenWithZeros(b, loc, v, lanesC), c,
+                             width);
+          if (width != lanesC)
+            v = vector::ExtractStridedSliceOp::create(b, loc, v, 0, width, 1);
+        }
+        out = vector::TransferWriteOp::create(
+                  b, loc, v, out, ValueRange{n, oh, affine(ow, 1, p), c},
+                  ArrayRef<bool>{true})
+                  .getResult();
+      }
+      return out;
+    };
+
+    auto index = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(rewriter, loc, v);
+    };
     scf::LoopNest nest = scf::buildLoopNest(
-        rewriter, loc, lbs, ubs, steps, ValueRange{init},
+        rewriter, loc, {index(0), index(0), index(0)},
+        {index(outShape[0]), index(outShape[1]), index(outShape[2])},
+        {index(1), index(1), index(pixelsW)}, ValueRange{init},
         [&](OpBuilder &b, Location loc, ValueRange ivs,
             ValueRange iterArgs) -> scf::ValueVector {
-          Value n = ivs[0], oh = ivs[1], ow = ivs[2], c = ivs[3];
-          auto affine = [&](Value v, int64_t scale, int64_t offset) {
-            Value r = arith::MulIOp::create(b, loc, v, index(b, scale));
-            return arith::AddIOp::create(b, loc, r, index(b, offset))
-                .getResult();
-          };
-          Value biasVec = biasSplat ? biasSplat
-                                    : vector::TransferReadOp::create(
-                                          b, loc, vecAcc, bias, ValueRange{c},
-                                          accPad, ArrayRef<bool>{true})
-                                          .getResult();
-          SmallVector<Value> acc(pixelsW, biasVec);
-          for (int64_t i = 0; i < kh; ++i) {
-            Value row = affine(oh, stride[0], i);
-            for (int64_t j = 0; j < kw; ++j) {
-              Value w = vector::TransferReadOp::create(
-                  b, loc, vecIn, weights,
-                  ValueRange{index(b, i), index(b, j), c}, inPad,
-                  ArrayRef<bool>{true});
-              if (!isFloat)
-                w = arith::ExtSIOp::create(b, loc, vecAcc, w);
-              if (weightZp)
-                w = arith::SubIOp::create(b, loc, w, weightZp);
-              for (int64_t p = 0; p < pixelsW; ++p) {
-                Value col = affine(ow, stride[1], p * stride[1] + j);
-                Value x = vector::TransferReadOp::create(
-                    b, loc, vecIn, input, ValueRange{n, row, col, c}, inPad,
-                    ArrayRef<bool>{true});
-                if (isFloat) {
-                  acc[p] = vector::FMAOp::create(b, loc, x, w, acc[p]);
-                  continue;
-                }
-                x = arith::ExtSIOp::create(b, loc, vecAcc, x);
-                acc[p] = arith::AddIOp::create(
-                    b, loc, acc[p], arith::MulIOp::create(b, loc, x, w));
-              }
-            }
-          }
           Value out = iterArgs[0];
-          for (int64_t p = 0; p < pixelsW; ++p) {
-            Value v =
-                requant ? requant->apply(b, loc, acc[p], c, lanesC) : acc[p];
-            out = vector::TransferWriteOp::create(
-                      b, loc, v, out, ValueRange{n, oh, affine(ow, 1, p), c},
-                      ArrayRef<bool>{true})
-                      .getResult();
-          }
+          auto channelLoop = [&](int64_t begin, int64_t end, int64_t width) {
+            if (begin >= end)
+              return;
+            auto loop = scf::ForOp::create(
+                b, loc, arith::ConstantIndexOp::create(b, loc, begin),
+                arith::ConstantIndexOp::create(b, loc, end),
+                arith::ConstantIndexOp::create(b, loc, width), ValueRange{out});
+            OpBuilder body = OpBuilder::atBlockBegin(loop.getBody());
+            scf::YieldOp::create(body, loc,
+                                 block(body, ivs[0], ivs[1], ivs[2],
+                                       loop.getInductionVar(), width,
+                                       loop.getRegionIterArg(0)));
+            out = loop.getResult(0);
+          };
+          channelLoop(0, fullC, lanesC);
+          channelLoop(fullC, channels, restC);
           return {out};
         });
     if (!epilogue) {

@@ -99,3 +99,30 @@ func.func @int8_requant(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8> {
   %c = tosa.clamp %r {max_val = 100 : i8, min_val = -5 : i8} : (tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8>
   return %c : tensor<1x4x4x2xi8>
 }
+
+// -----
+
+// 24 channels: a block of 16, then the remaining 8 in blocks of their own
+// width; their requantization runs on the 16-lane epilogue's vectors
+// (widened with zeros, 8 lanes kept).
+// CHECK-LABEL: func.func @int8_channel_rest
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c16
+// CHECK: arith.muli {{.*}} : vector<16xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16xi8>, tensor<1x4x4x24xi8>
+// CHECK: scf.for %{{.*}} = %c16{{.*}} to %c24{{.*}} step %c8
+// CHECK: arith.muli {{.*}} : vector<8xi32>
+// CHECK: vector.shuffle {{.*}} : vector<8xi32>, vector<8xi32>
+// CHECK: %[[R:.*]] = vector.extract_strided_slice {{.*}} {offsets = [0], sizes = [8], strides = [1]} : vector<16xi8> to vector<8xi8>
+// CHECK: vector.transfer_write %[[R]], {{.*}} : vector<8xi8>, tensor<1x4x4x24xi8>
+func.func @int8_channel_rest(%x: tensor<1x4x4x24xi8>) -> tensor<1x4x4x24xi8> {
+  %w = "tosa.const"() <{values = dense<3> : tensor<3x3x24x1xi8>}> : () -> tensor<3x3x24x1xi8>
+  %b = "tosa.const"() <{values = dense<7> : tensor<24xi32>}> : () -> tensor<24xi32>
+  %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<1x4x4x24xi8>, tensor<3x3x24x1xi8>, tensor<24xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x24xi32>
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<35> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %izp = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ozp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %r = tosa.rescale %y, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x24xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x24xi8>
+  return %r : tensor<1x4x4x24xi8>
+}

@@ -141,9 +141,11 @@ def LowerDepthwise : Pass<"qopt-lower-depthwise", "mlir::func::FuncOp"> {
     the bias and adds every tap of the (unrolled) kernel window: the
     channel vector of the input pixel times the channel vector of the tap's
     weights. Any stride and padding are handled; padding is materialized
-    once with `tensor.pad`. Block sizes are the largest divisors of the
-    channel count and the output width up to `lanes` and `pixels`
-    (preferring powers of two).
+    once with `tensor.pad`. Channel blocks are `lanes` wide, the channels
+    left over in blocks of the largest divisor of their count up to `lanes`
+    (with fewer channels than `lanes`, of the channel count); pixel blocks
+    are the largest divisor of the output width up to `pixels` (divisors
+    preferring powers of two).
 
     Integer: the input zero point is folded into the bias at compile time
     (`b − z_x·Σ (w − z_w)` per channel; padding holds `z_x`), so the inner
