@@ -84,7 +84,8 @@ std::optional<unsigned> innermostLoop(AffineMap map) {
 /// 32-bit elements takes 64 shuffles at best. At a model's output (int8
 /// NHWC in, f32 NCHW out) the int8 tiles are transposed and the arithmetic
 /// runs along the pixels; at its input (f32 NCHW in, int8 NHWC out) the
-/// int8 result is.
+/// int8 result is. Broadcast operands (e.g. per-channel constants) do not
+/// count.
 linalg::GenericOp interchangeForWidest(RewriterBase &rewriter,
                                        linalg::GenericOp op) {
   unsigned last = op.getNumLoops() - 1;
@@ -92,9 +93,10 @@ linalg::GenericOp interchangeForWidest(RewriterBase &rewriter,
   unsigned bestWidth = 0;
   for (OpOperand &operand : op->getOpOperands()) {
     auto type = dyn_cast<ShapedType>(operand.get().getType());
-    std::optional<unsigned> loop =
-        innermostLoop(op.getMatchingIndexingMap(&operand));
-    if (!type || !loop || !type.getElementType().isIntOrFloat())
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    std::optional<unsigned> loop = innermostLoop(map);
+    if (!type || !loop || !map.isPermutation() ||
+        !type.getElementType().isIntOrFloat())
       continue;
     unsigned width = type.getElementTypeBitWidth();
     if (!best || width > bestWidth || (width == bestWidth && *loop == last))

@@ -200,6 +200,29 @@ func.func @transpose_rescale(%x: tensor<1x64x56x56xi8>) -> tensor<1x56x56x64xi8>
 
 // -----
 
+// A per-row i32 operand (a broadcast) is the widest but does not decide the
+// loop order: the i8 data are read and written along their rows, untouched
+// by shuffles; only the broadcast rows are spread across the tile.
+// CHECK-LABEL: func.func @broadcast_wide
+// CHECK: scf.for %[[R:.*]] = %c0 to %c64 step %c16
+// CHECK: scf.for %[[C:.*]] = %c0 to %c3136 step %c16
+// CHECK: vector.transfer_read %{{.*}}[%[[R]], %[[C]]]{{.*}} : tensor<64x3136xi8>, vector<16x16xi8>
+// CHECK-NOT: vector.shuffle
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%[[R]], %[[C]]]{{.*}} : vector<16x16xi8>, tensor<64x3136xi8>
+func.func @broadcast_wide(%x: tensor<64x3136xi8>, %b: tensor<64xi32>) -> tensor<64x3136xi8> {
+  %e = tensor.empty() : tensor<64x3136xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %b : tensor<64x3136xi8>, tensor<64xi32>) outs(%e : tensor<64x3136xi8>) {
+  ^bb0(%a: i8, %c: i32, %o: i8):
+    %w = arith.extsi %a : i8 to i32
+    %s = arith.addi %w, %c : i32
+    %n = arith.trunci %s : i32 to i8
+    linalg.yield %n : i8
+  } -> tensor<64x3136xi8>
+  return %r : tensor<64x3136xi8>
+}
+
+// -----
+
 // Reductions are left alone.
 // CHECK-LABEL: func.func @reduction
 // CHECK: linalg.generic
