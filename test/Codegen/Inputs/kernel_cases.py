@@ -1,18 +1,19 @@
-"""Conv2d and matmul islands of every shape the kernels must get right, as one
-TOSA function: one flat input is sliced into each case's input, and every
-case's output is flattened into one result, so that one JIT call (or one
-compiled object) runs them all.
+"""Conv2d, matmul and depthwise conv2d islands of every shape the kernels
+must get right, as one TOSA function: one flat input is sliced into each
+case's input, and every case's output is flattened into one result, so that
+one JIT call (or one compiled object) runs them all.
 
   kernel_cases.py model OUT.mlir [--float] [--bits 4] [--batch N]
   kernel_cases.py compare REF.npy GOT.npy [--float]
   kernel_cases.py weight-bytes H8 H4     weight bytes of two qoptc headers
 
-Integer cases are i8 conv2d / fully connected islands (integer TOSA as
-qopt-integerize writes it: zero points, i32 bias, rescale per channel or per
-tensor with SINGLE_ROUND or DOUBLE_ROUND, clamps); float cases are f32 conv2d
-and matmul with constant weights, a bias and a clamp. --bits 4 draws weights
-within ±7. Integers must match bit for bit; floats within a relative error
-of 1e-5 of the largest output (the kernels sum in another order).
+Integer cases are i8 conv2d / fully connected / depthwise islands (integer
+TOSA as qopt-integerize writes it: zero points, i32 bias, rescale per channel
+or per tensor with SINGLE_ROUND or DOUBLE_ROUND, clamps); float cases are f32
+conv2d, matmul and depthwise conv2d with constant weights, a bias and a
+clamp. --bits 4 draws weights within ±7. Integers must match bit for bit;
+floats within a relative error of 1e-5 of the largest output (the kernels sum
+in another order).
 """
 
 import re
@@ -37,6 +38,13 @@ CHAINED = {
     "pointwise": (12, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)),
     "wide": (20, 3, 3, (1, 1), (1, 1), (0, 1, 2, 0)),
 }
+# (name, batch, H, W, C, KH, KW, stride, pad [t, b, l, r]): channel
+# multiplier 1, read by a rescale and clamp (qopt-lower-depthwise).
+DEPTHWISE = [
+    ("dw24", 1, 10, 10, 24, 3, 3, (2, 1), (1, 0, 1, 1)),  # 16 + 8 channels
+    ("dw40", 1, 6, 7, 40, 5, 5, (1, 1), (2, 2, 2, 2)),  # 32 + 8 channels
+    ("dw8", 2, 5, 6, 8, 3, 3, (1, 1), (1, 1, 1, 1)),  # fewer than a vector
+]
 # (name, M, K, N, bias)
 MATMULS = [
     ("fc", 1, 37, 10, True),
@@ -174,6 +182,35 @@ def model(is_float, bits, batch_scale):
             c = requant(g, rng, c, shape, k, per_channel=j != 1, double=j == 2,
                         wstd=wmax / np.sqrt(3))
         outputs.append((c, shape))
+
+    for d, (name, n, h, w, ch, kh, kw, st, pad) in enumerate(DEPTHWISE):
+        i = len(CONVS) + len(MATMULS) + d
+        x = [n * batch_scale, h, w, ch]
+        inputs.append(x)
+        oh = (h + pad[0] + pad[1] - kh) // st[0] + 1
+        ow = (w + pad[2] + pad[3] - kw) // st[1] + 1
+        out = [x[0], oh, ow, ch]
+        acc = "f32" if is_float else "i32"
+        wt = g.const(weights([kh, kw, ch, 1]), [kh, kw, ch, 1], dtype)
+        if is_float:
+            b = g.const(rng.standard_normal(ch).astype(np.float32), [ch], "f32")
+            xzp = zero("f32")
+        else:
+            b = g.const(rng.integers(-5000, 5000, ch), [ch], "i32")
+            xzp = g.const([int(rng.integers(-128, 128))], [1], "i8")
+        c = g.op(f"tosa.depthwise_conv2d %in{i}, {wt}, {b}, {xzp}, {zero(dtype)} "
+                 f"{{acc_type = {acc}, dilation = array<i64: 1, 1>, "
+                 f"pad = array<i64: {', '.join(map(str, pad))}>, "
+                 f"stride = array<i64: {st[0]}, {st[1]}>}} : ({t(x, dtype)}, "
+                 f"{t([kh, kw, ch, 1], dtype)}, {t([ch], acc)}, {t([1], dtype)}, "
+                 f"{t([1], dtype)}) -> {t(out, acc)}")
+        if is_float:
+            c = g.op(f"tosa.clamp {c} {{max_val = 1.5 : f32, min_val = -1.0 : f32}} : "
+                     f"({t(out, 'f32')}) -> {t(out, 'f32')}")
+        else:
+            c = requant(g, rng, c, out, kh * kw, per_channel=d % 2 == 0,
+                        double=d == 1, wstd=wmax / np.sqrt(3))
+        outputs.append((c, out))
 
     # One flat input sliced into the cases, one flat output.
     total = sum(int(np.prod(s)) for s in inputs)
