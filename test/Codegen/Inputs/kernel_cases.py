@@ -124,6 +124,21 @@ def model(is_float, bits, batch_scale):
     def zero(dtype_):
         return g.const([0.0] if dtype_ == "f32" else [0], [1], dtype_)
 
+    def bias_and_input_zp(channels):
+        if is_float:
+            return (g.const(rng.standard_normal(channels).astype(np.float32),
+                            [channels], "f32"), zero("f32"))
+        return (g.const(rng.integers(-5000, 5000, channels), [channels], "i32"),
+                g.const([int(rng.integers(-128, 128))], [1], "i8"))
+
+    def epilogue(c, out, k, per_channel, double):
+        """A float clamp, or an integer rescale + clamp."""
+        if is_float:
+            return g.op(f"tosa.clamp {c} {{max_val = 1.5 : f32, min_val = -1.0 : f32}} : "
+                        f"({t(out, 'f32')}) -> {t(out, 'f32')}")
+        return requant(g, rng, c, out, k, per_channel=per_channel,
+                       double=double, wstd=wmax / np.sqrt(3))
+
     def conv(i, arg, x, oc, kh, kw, st, dil, pad):
         n, h, w, ic = x
         oh = (h + pad[0] + pad[1] - dil[0] * (kh - 1) - 1) // st[0] + 1
@@ -131,24 +146,13 @@ def model(is_float, bits, batch_scale):
         out = [n, oh, ow, oc]
         wt = g.const(weights([oc, kh, kw, ic]), [oc, kh, kw, ic], dtype)
         acc = "f32" if is_float else "i32"
-        if is_float:
-            b = g.const(rng.standard_normal(oc).astype(np.float32), [oc], "f32")
-            xzp = zero("f32")
-        else:
-            b = g.const(rng.integers(-5000, 5000, oc), [oc], "i32")
-            xzp = g.const([int(rng.integers(-128, 128))], [1], "i8")
+        b, xzp = bias_and_input_zp(oc)
         wzp = zero(dtype)
         c = g.op(f"tosa.conv2d {arg}, {wt}, {b}, {xzp}, {wzp} {{acc_type = {acc}, "
                  f"dilation = array<i64: {dil[0]}, {dil[1]}>, pad = array<i64: {', '.join(map(str, pad))}>, "
                  f"stride = array<i64: {st[0]}, {st[1]}>}} : ({t(x, dtype)}, {t([oc, kh, kw, ic], dtype)}, "
                  f"{t([oc], acc)}, {t([1], dtype)}, {t([1], dtype)}) -> {t(out, acc)}")
-        if is_float:
-            c = g.op(f"tosa.clamp {c} {{max_val = 1.5 : f32, min_val = -1.0 : f32}} : "
-                     f"({t(out, 'f32')}) -> {t(out, 'f32')}")
-        else:
-            c = requant(g, rng, c, out, kh * kw * ic, per_channel=i % 2 == 0,
-                        double=i % 3 == 1, wstd=wmax / np.sqrt(3))
-        return c, out
+        return epilogue(c, out, kh * kw * ic, i % 2 == 0, i % 3 == 1), out
 
     for i, (name, n, h, w, ic, oc, kh, kw, st, dil, pad) in enumerate(CONVS):
         x = [n * batch_scale, h, w, ic]
@@ -192,24 +196,14 @@ def model(is_float, bits, batch_scale):
         out = [x[0], oh, ow, ch]
         acc = "f32" if is_float else "i32"
         wt = g.const(weights([kh, kw, ch, 1]), [kh, kw, ch, 1], dtype)
-        if is_float:
-            b = g.const(rng.standard_normal(ch).astype(np.float32), [ch], "f32")
-            xzp = zero("f32")
-        else:
-            b = g.const(rng.integers(-5000, 5000, ch), [ch], "i32")
-            xzp = g.const([int(rng.integers(-128, 128))], [1], "i8")
+        b, xzp = bias_and_input_zp(ch)
         c = g.op(f"tosa.depthwise_conv2d %in{i}, {wt}, {b}, {xzp}, {zero(dtype)} "
                  f"{{acc_type = {acc}, dilation = array<i64: 1, 1>, "
                  f"pad = array<i64: {', '.join(map(str, pad))}>, "
                  f"stride = array<i64: {st[0]}, {st[1]}>}} : ({t(x, dtype)}, "
                  f"{t([kh, kw, ch, 1], dtype)}, {t([ch], acc)}, {t([1], dtype)}, "
                  f"{t([1], dtype)}) -> {t(out, acc)}")
-        if is_float:
-            c = g.op(f"tosa.clamp {c} {{max_val = 1.5 : f32, min_val = -1.0 : f32}} : "
-                     f"({t(out, 'f32')}) -> {t(out, 'f32')}")
-        else:
-            c = requant(g, rng, c, out, kh * kw, per_channel=d % 2 == 0,
-                        double=d == 1, wstd=wmax / np.sqrt(3))
+        c = epilogue(c, out, kh * kw, d % 2 == 0, d == 1)
         outputs.append((c, out))
 
     # One flat input sliced into the cases, one flat output.
