@@ -27,6 +27,10 @@ bool isKernelIntrinsic(StringRef name) {
          name.starts_with("llvm.aarch64.neon.smmla.") ||
          name == "llvm.x86.avx512.vpermi2var.qi.512" ||
          name.starts_with("llvm.aarch64.neon.tbl4.") ||
+         name.starts_with("llvm.aarch64.neon.tbl1.") ||
+         name == "llvm.x86.ssse3.pshuf.b.128" ||
+         name == "llvm.x86.avx2.pshuf.b" ||
+         name == "llvm.x86.avx512.pshuf.b.512" ||
          name.starts_with("llvm.aarch64.neon.tbx4.");
 }
 
@@ -160,6 +164,150 @@ Value widenWithZeros(OpBuilder &b, Location loc, Value v, int64_t size) {
   SmallVector<int64_t> mask(size, n);
   std::iota(mask.begin(), mask.begin() + n, 0);
   return vector::ShuffleOp::create(b, loc, v, zeros, mask);
+}
+
+//===----------------------------------------------------------------------===//
+// Packed weights
+//===----------------------------------------------------------------------===//
+
+static Value splatI8(OpBuilder &b, Location loc, int64_t n, int64_t value) {
+  auto type = VectorType::get({n}, b.getI8Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, b.getI8IntegerAttr(value)));
+}
+
+static Value slice(OpBuilder &b, Location loc, Value v, int64_t offset,
+                   int64_t size) {
+  if (offset == 0 && cast<VectorType>(v.getType()).getNumElements() == size)
+    return v;
+  return vector::ExtractStridedSliceOp::create(b, loc, v, offset, size, 1);
+}
+
+/// The codes of `bytes` (F bytes of fields of `bits` ∈ {1, 2, 4}): field i
+/// of every byte, for i = 0..8/bits-1, concatenated.
+static Value unpackFields(OpBuilder &b, Location loc, Value bytes,
+                          unsigned bits) {
+  int64_t count = cast<VectorType>(bytes.getType()).getNumElements();
+  SmallVector<Value> parts;
+  for (unsigned i = 0; i < 8 / bits; ++i) {
+    Value v = bytes;
+    if (i > 0)
+      v = arith::ShRUIOp::create(b, loc, v, splatI8(b, loc, count, i * bits));
+    if (i + 1 < 8 / bits)
+      v = arith::AndIOp::create(b, loc, v,
+                                splatI8(b, loc, count, (1 << bits) - 1));
+    parts.push_back(v);
+  }
+  // Pairwise concatenation, keeping the order.
+  while (parts.size() > 1) {
+    SmallVector<Value> next;
+    for (size_t i = 0; i < parts.size(); i += 2) {
+      int64_t n = cast<VectorType>(parts[i].getType()).getNumElements();
+      SmallVector<int64_t> concat(2 * n);
+      std::iota(concat.begin(), concat.end(), 0);
+      next.push_back(
+          vector::ShuffleOp::create(b, loc, parts[i], parts[i + 1], concat));
+    }
+    parts = std::move(next);
+  }
+  return parts.front();
+}
+
+/// `codes` (vector<n x i8>, each < 16) looked up in the 16-byte `table`.
+static Value lookup(OpBuilder &b, Location loc, KernelIsa isa,
+                    ArrayRef<int8_t> table, Value codes) {
+  int64_t n = cast<VectorType>(codes.getType()).getNumElements();
+  auto call = [&](StringRef name, Value t, Value idx) -> Value {
+    return LLVM::CallIntrinsicOp::create(
+               b, loc, idx.getType(), b.getStringAttr(name), ValueRange{t, idx})
+        .getResult(0);
+  };
+  auto tableVector = [&](int64_t size) -> Value {
+    SmallVector<int8_t> lanes;
+    for (int64_t i = 0; i < size; ++i)
+      lanes.push_back(table[i % 16]);
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(VectorType::get({size}, b.getI8Type()),
+                               ArrayRef(lanes)));
+  };
+  bool x86 = isa == KernelIsa::Avx2 || isa == KernelIsa::Avx512 ||
+             isa == KernelIsa::AvxVnni || isa == KernelIsa::Avx512Vnni;
+  bool arm = isa == KernelIsa::Neon || isa == KernelIsa::Dotprod ||
+             isa == KernelIsa::I8mm;
+  if (!x86 && !arm) {
+    // No byte shuffle to rely on: one compare and select per used code.
+    Value result = splatI8(b, loc, n, table[0]);
+    for (int64_t c = 1; c < 16; ++c) {
+      if (table[c] == table[0])
+        continue;
+      Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, codes,
+                                       splatI8(b, loc, n, c));
+      result = arith::SelectOp::create(b, loc, is, splatI8(b, loc, n, table[c]),
+                                       result);
+    }
+    return result;
+  }
+  // Chunks of the widest shuffle, the last one widened and cut back.
+  bool zmm = isa == KernelIsa::Avx512 || isa == KernelIsa::Avx512Vnni;
+  int64_t widest = x86 ? (zmm ? 64 : 32) : 16;
+  SmallVector<Value> chunks;
+  for (int64_t offset = 0; offset < n; offset += widest) {
+    int64_t size = std::min(widest, n - offset);
+    int64_t width = arm          ? (size <= 8 ? 8 : 16)
+                    : size <= 16 ? 16
+                    : size <= 32 ? 32
+                                 : 64;
+    Value idx =
+        widenWithZeros(b, loc, slice(b, loc, codes, offset, size), width);
+    Value v;
+    if (arm)
+      v = call(width == 8 ? "llvm.aarch64.neon.tbl1.v8i8"
+                          : "llvm.aarch64.neon.tbl1.v16i8",
+               tableVector(16), idx);
+    else
+      v = call(width == 16   ? "llvm.x86.ssse3.pshuf.b.128"
+               : width == 32 ? "llvm.x86.avx2.pshuf.b"
+                             : "llvm.x86.avx512.pshuf.b.512",
+               tableVector(width), idx);
+    chunks.push_back(slice(b, loc, v, 0, size));
+  }
+  Value result = chunks.front();
+  for (Value chunk : ArrayRef(chunks).drop_front()) {
+    int64_t m = cast<VectorType>(result.getType()).getNumElements();
+    int64_t k = cast<VectorType>(chunk.getType()).getNumElements();
+    SmallVector<int64_t> concat(m + k);
+    std::iota(concat.begin(), concat.end(), 0);
+    result = vector::ShuffleOp::create(b, loc, result, chunk, concat);
+  }
+  return result;
+}
+
+Value decodeWeights(OpBuilder &b, Location loc, KernelIsa isa,
+                    const Codebook &book, Value bytes, int64_t count) {
+  unsigned bits = book.bits;
+  Value codes;
+  if (bits == 3) {
+    // Low two bits in the 2-bit layout, then the high bit in the 1-bit one.
+    int64_t n = llvm::alignTo(count, 8);
+    Value low = unpackFields(b, loc, slice(b, loc, bytes, 0, n / 4), 2);
+    Value high = unpackFields(b, loc, slice(b, loc, bytes, n / 4, n / 8), 1);
+    codes = arith::OrIOp::create(
+        b, loc, low,
+        arith::ShLIOp::create(b, loc, high, splatI8(b, loc, n, 2)));
+  } else {
+    codes = unpackFields(b, loc, bytes, bits);
+  }
+  codes = slice(b, loc, codes, 0, count);
+  if (!book.twosComplement) {
+    SmallVector<int8_t> table(book.values.begin(), book.values.end());
+    table.resize(16, 0);
+    return lookup(b, loc, isa, table, codes);
+  }
+  // Sign extension of `bits`-bit fields: (c ^ 2^(bits-1)) - 2^(bits-1).
+  Value half = splatI8(b, loc, count, 1 << (bits - 1));
+  return arith::SubIOp::create(
+      b, loc, arith::XOrIOp::create(b, loc, codes, half), half);
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,5 +1,6 @@
 //===- LowerDepthwise.cpp - Vectorized depthwise convolution --------------===//
 
+#include "qopt/Codegen/Isa.h"
 #include "qopt/Codegen/KernelUtils.h"
 #include "qopt/Codegen/Passes.h"
 #include "qopt/Codegen/VectorWidth.h"
@@ -72,6 +73,32 @@ FailureOr<Constants> foldConstants(tosa::DepthwiseConv2DOp op,
                    *weightZp};
 }
 
+/// Integer weights [KH, KW, C] as packed codes: for the channels
+/// [begin, end) in blocks of `width`, [KH][KW][blocks][bytes] (packTile of
+/// each block's codes at each tap).
+static DenseElementsAttr packWeights(DenseElementsAttr weights,
+                                     const qopt::Codebook &book, int64_t begin,
+                                     int64_t end, int64_t width) {
+  auto shape = cast<ShapedType>(weights.getType()).getShape();
+  int64_t kh = shape[0], kw = shape[1], channels = shape[2];
+  auto w = llvm::to_vector(weights.getValues<APInt>());
+  SmallVector<uint8_t> bytes;
+  for (int64_t tap = 0; tap < kh * kw; ++tap)
+    for (int64_t c0 = begin; c0 < end; c0 += width) {
+      SmallVector<uint8_t> codes;
+      for (int64_t c = c0; c < c0 + width; ++c)
+        codes.push_back(book.code(w[tap * channels + c].getSExtValue()));
+      qopt::packTile(codes, book.bits, bytes);
+    }
+  SmallVector<int8_t> packed(bytes.begin(), bytes.end());
+  Type i8 = IntegerType::get(weights.getContext(), 8);
+  return DenseElementsAttr::get(
+      RankedTensorType::get({kh, kw, (end - begin) / width,
+                             qopt::packedTileBytes(width, book.bits)},
+                            i8),
+      ArrayRef(packed));
+}
+
 /// The rescale to int8 (and clamp) reading an integer depthwise result
 /// only: the kernel then requantizes in registers and writes int8.
 struct Epilogue {
@@ -103,8 +130,9 @@ static std::optional<Epilogue> matchEpilogue(tosa::DepthwiseConv2DOp op) {
 /// every tap, the taps unrolled; with a following rescale to int8, that
 /// requantization in registers.
 struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
-  DepthwiseToVectors(MLIRContext *ctx, int64_t lanes, int64_t pixels)
-      : OpRewritePattern(ctx), lanes(lanes), pixels(pixels) {}
+  DepthwiseToVectors(MLIRContext *ctx, int64_t lanes, int64_t pixels,
+                     qopt::KernelIsa isa)
+      : OpRewritePattern(ctx), lanes(lanes), pixels(pixels), isa(isa) {}
 
   LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp op,
                                 PatternRewriter &rewriter) const override {
@@ -168,8 +196,27 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
           rewriter, loc, RankedTensorType::get(padded, inType), input, low,
           high, arith::ConstantOp::create(rewriter, loc, padValue).getResult());
     }
-    Value weights =
-        arith::ConstantOp::create(rewriter, loc, constants->weights);
+    // Weights taking at most 16 values are packed per block of channels
+    // (the whole blocks and the rest in one constant each).
+    std::optional<qopt::Codebook> codes;
+    if (!isFloat) {
+      SmallVector<int64_t> values;
+      for (const APInt &w : constants->weights.getValues<APInt>())
+        values.push_back(w.getSExtValue());
+      codes = qopt::Codebook::select(values, /*needsZero=*/false);
+    }
+    Value weights, restWeights;
+    if (codes) {
+      weights = arith::ConstantOp::create(
+          rewriter, loc,
+          packWeights(constants->weights, *codes, 0, fullC, lanesC));
+      if (fullC < channels)
+        restWeights = arith::ConstantOp::create(
+            rewriter, loc,
+            packWeights(constants->weights, *codes, fullC, channels, restC));
+    } else {
+      weights = arith::ConstantOp::create(rewriter, loc, constants->weights);
+    }
     // A uniform bias is a register constant; a float bias with one value per
     // channel is used as it is (other ops may share it); otherwise the
     // kernel has its own.
@@ -204,8 +251,9 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
 
     // One block: `width` channels from `c` of `pixelsW` output pixels from
     // (n, oh, ow), written into `out`.
+    // `c0` is the first channel of the loop over such blocks.
     auto block = [&](OpBuilder &b, Value n, Value oh, Value ow, Value c,
-                     int64_t width, Value out) -> Value {
+                     int64_t c0, int64_t width, Value out) -> Value {
       auto index = [&](int64_t v) -> Value {
         return arith::ConstantIndexOp::create(b, loc, v);
       };
@@ -229,9 +277,25 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       for (int64_t i = 0; i < kh; ++i) {
         Value row = affine(oh, stride[0], i);
         for (int64_t j = 0; j < kw; ++j) {
-          Value w = vector::TransferReadOp::create(
-              b, loc, vecIn, weights, ValueRange{index(i), index(j), c}, inPad,
-              ArrayRef<bool>{true});
+          Value w;
+          if (codes) {
+            // This block's tile: block (c - first) / width of its region.
+            bool rest = c0 >= fullC;
+            Value packed = rest ? restWeights : weights;
+            int64_t bytes = qopt::packedTileBytes(width, codes->bits);
+            Value tile = arith::DivUIOp::create(
+                b, loc, arith::SubIOp::create(b, loc, c, index(c0)),
+                index(width));
+            w = vector::TransferReadOp::create(
+                b, loc, VectorType::get({bytes}, inType), packed,
+                ValueRange{index(i), index(j), tile, index(0)}, inPad,
+                ArrayRef<bool>{true});
+            w = qopt::decodeWeights(b, loc, isa, *codes, w, width);
+          } else {
+            w = vector::TransferReadOp::create(
+                b, loc, vecIn, weights, ValueRange{index(i), index(j), c},
+                inPad, ArrayRef<bool>{true});
+          }
           if (!isFloat)
             w = arith::ExtSIOp::create(b, loc, vecAcc, w);
           if (weightZp)
@@ -289,7 +353,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
             OpBuilder body = OpBuilder::atBlockBegin(loop.getBody());
             scf::YieldOp::create(body, loc,
                                  block(body, ivs[0], ivs[1], ivs[2],
-                                       loop.getInductionVar(), width,
+                                       loop.getInductionVar(), begin, width,
                                        loop.getRegionIterArg(0)));
             out = loop.getResult(0);
           };
@@ -311,6 +375,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
   }
 
   int64_t lanes, pixels;
+  qopt::KernelIsa isa;
 };
 
 struct LowerDepthwise : qopt::impl::LowerDepthwiseBase<LowerDepthwise> {
@@ -322,8 +387,18 @@ struct LowerDepthwise : qopt::impl::LowerDepthwiseBase<LowerDepthwise> {
                                "be positive");
       return signalPassFailure();
     }
+    std::optional<qopt::KernelIsa> kernelIsa =
+        isa == "host" ? std::optional(qopt::hostKernelIsa())
+                      : qopt::parseKernelIsa(isa);
+    if (!kernelIsa) {
+      getOperation().emitError()
+          << "qopt-lower-depthwise: unknown isa '" << isa
+          << "' (expected host, generic, avx2, avx512, avx-vnni, "
+             "avx512-vnni, neon, dotprod or i8mm)";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    patterns.add<DepthwiseToVectors>(&getContext(), lanes, pixels);
+    patterns.add<DepthwiseToVectors>(&getContext(), lanes, pixels, *kernelIsa);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

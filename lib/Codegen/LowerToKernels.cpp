@@ -320,13 +320,14 @@ enum class Step {
 };
 
 struct Config {
+  KernelIsa isa;
   Step step;
   /// Output channels per epilogue vector and inputs per step.
   int64_t lanes, group;
   /// Register tile: pixels × channel blocks (of `lanes`).
   int64_t pixels, blocks;
-  /// Stored weight bits (4: two per byte).
-  unsigned weightBits = 8;
+  /// The weights' codes when they are stored below 8 bits.
+  std::optional<Codebook> codes;
   /// Element type of the scratch input and whether it holds x ^ 0x80.
   Type act;
   bool unsignedActs = false;
@@ -335,8 +336,15 @@ struct Config {
   int64_t packLanes = 0;
 };
 
-static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
-                           OpBuilder &b) {
+/// The codebook of `p`'s integer weights if they take at most 16 values
+/// (with 0 where the k-groups pad the input channels).
+static std::optional<Codebook> selectCodebook(const Problem &p, int64_t group) {
+  if (p.isFloat)
+    return std::nullopt;
+  return Codebook::select(p.weights, p.ic % group != 0);
+}
+
+static Config selectConfig(KernelIsa isa, const Problem &p, OpBuilder &b) {
   bool x86 = isa == KernelIsa::Generic || isa == KernelIsa::Avx2 ||
              isa == KernelIsa::Avx512 || isa == KernelIsa::AvxVnni ||
              isa == KernelIsa::Avx512Vnni;
@@ -347,10 +355,15 @@ static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
   // registers on AVX-512 and AArch64, 16 on AVX2/SSE.
   int64_t budget = (zmm || !x86) ? 24 : 12;
   Config c;
-  c.weightBits = fourBit ? 4 : 8;
+  c.isa = isa;
   c.act = b.getI8Type();
+  // vpmaddubsw adds two u8·s8 products in saturating i16: exact only while
+  // 2·255·|w| ≤ 32767, i.e. |w| ≤ 64 (every format below 8 bits qualifies).
+  bool small =
+      llvm::all_of(p.weights, [](int64_t w) { return w >= -64 && w <= 64; });
   if (p.isFloat) {
-    c = {Step::Fma, floatLanes, 1, 0, 0, 8, b.getF32Type(), false};
+    c.step = Step::Fma, c.lanes = floatLanes, c.group = 1;
+    c.act = b.getF32Type();
   } else {
     switch (isa) {
     case KernelIsa::Avx512Vnni:
@@ -360,10 +373,8 @@ static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
       break;
     case KernelIsa::Avx512:
     case KernelIsa::Avx2:
-      // vpmaddubsw adds two u8·s8 products in saturating i16: exact only
-      // while 2·255·|w| ≤ 32767, i.e. |w| ≤ 64; 4-bit weights (±7) qualify.
-      // 8-bit weights are sign-extended to i16 for vpmaddwd instead.
-      if (fourBit) {
+      // Larger weights are sign-extended to i16 for vpmaddwd instead.
+      if (small) {
         c.step = Step::Maddubsw, c.lanes = floatLanes, c.group = 4;
         c.unsignedActs = true;
       } else {
@@ -388,6 +399,7 @@ static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
   }
   if (!c.packLanes)
     c.packLanes = c.lanes;
+  c.codes = selectCodebook(p, c.group);
   int64_t blocks = llvm::divideCeil(p.oc, c.lanes);
   c.blocks = std::min<int64_t>(c.step == Step::Smmla ? 2 : 4, blocks);
   c.pixels = std::clamp<int64_t>(budget / c.blocks, 1, 8);
@@ -400,19 +412,15 @@ static Config selectConfig(KernelIsa isa, const Problem &p, bool fourBit,
 //===----------------------------------------------------------------------===//
 
 /// Output channels [first, first + count) of [oc][kh][kw][ic] as
-/// [count/lanes][KH][KW][IC/g][lanes][g], zeros beyond OC and IC. With
-/// 4-bit weights each lanes·g tile is stored in lanes·g/2 bytes (rounded
-/// up): byte j holds element j in its low nibble and element j + lanes·g/2
-/// in its high nibble, so that widening is two shifts and one
-/// concatenation.
+/// [count/lanes][KH][KW][IC/g][lanes][g], zeros beyond OC and IC. Weights
+/// with a codebook store each lanes·g tile as packed codes (packTile, in
+/// packedTileBytes(lanes·g) bytes), which the kernel widens in registers.
 static DenseElementsAttr packWeights(const Problem &p, const Config &c,
                                      int64_t first, int64_t count,
                                      int64_t lanes, OpBuilder &b) {
   int64_t blocks = count / lanes;
   int64_t groups = llvm::divideCeil(p.ic, c.group);
   int64_t tile = lanes * c.group;
-  if (c.weightBits == 4)
-    tile = llvm::alignTo(tile, 2);
   auto index = [&](int64_t oc, int64_t y, int64_t x, int64_t ic) {
     return ((oc * p.kh + y) * p.kw + x) * p.ic + ic;
   };
@@ -424,7 +432,7 @@ static DenseElementsAttr packWeights(const Problem &p, const Config &c,
             for (int64_t t = 0; t < tile; ++t) {
               int64_t oc = first + blk * lanes + t / c.group,
                       ic = g * c.group + t % c.group;
-              bool real = t < lanes * c.group && oc < p.oc && ic < p.ic;
+              bool real = oc < p.oc && ic < p.ic;
               fn(real ? index(oc, y, x, ic) : -1);
             }
   };
@@ -438,17 +446,26 @@ static DenseElementsAttr packWeights(const Problem &p, const Config &c,
                                   ArrayRef(packed));
   }
   SmallVector<int8_t> packed;
-  forEach([&](int64_t i) { packed.push_back(i < 0 ? 0 : p.weights[i]); });
-  if (c.weightBits == 4) {
-    SmallVector<int8_t> nibbles;
-    for (size_t t = 0; t < packed.size(); t += tile)
-      for (int64_t j = 0; j < tile / 2; ++j)
-        nibbles.push_back(
-            int8_t((packed[t + j] & 0xF) | (packed[t + j + tile / 2] << 4)));
-    packed = std::move(nibbles);
-    tile /= 2;
+  if (!c.codes) {
+    forEach([&](int64_t i) { packed.push_back(i < 0 ? 0 : p.weights[i]); });
+    shape.push_back(tile);
+    return DenseElementsAttr::get(RankedTensorType::get(shape, b.getI8Type()),
+                                  ArrayRef(packed));
   }
-  shape.push_back(tile);
+  // Padding channels (beyond OC) are never stored: any code will do; padded
+  // input channels need the code of 0, which the codebook then holds.
+  uint8_t padding = c.codes->code(p.ic % c.group ? 0 : p.weights.front());
+  SmallVector<uint8_t> codes, bytes;
+  forEach([&](int64_t i) {
+    codes.push_back(i < 0 ? padding : c.codes->code(p.weights[i]));
+    if (int64_t(codes.size()) == tile) {
+      packTile(codes, c.codes->bits, bytes);
+      codes.clear();
+    }
+  });
+  for (uint8_t byte : bytes)
+    packed.push_back(int8_t(byte));
+  shape.push_back(packedTileBytes(tile, c.codes->bits));
   return DenseElementsAttr::get(RankedTensorType::get(shape, b.getI8Type()),
                                 ArrayRef(packed));
 }
@@ -773,24 +790,12 @@ Value KernelEmitter::loadWeights(Value block, Value y, Value x, Value g,
   int64_t tile = c.packLanes * c.group;
   Type element = p.isFloat ? Type(b.getF32Type()) : Type(b.getI8Type());
   SmallVector<Value> idx{block, y, x, g, constIndex(0)};
-  if (c.weightBits == 8)
-    return widenWithZeros(
-        b, loc,
-        vector::LoadOp::create(b, loc, VectorType::get({stored}, element),
-                               global, idx),
-        tile);
-  // Two nibbles per byte (see packWeights): low nibbles are the first half,
-  // high nibbles the second; arithmetic shifts sign-extend them.
-  auto half = VectorType::get({stored}, b.getI8Type());
-  Value bytes = vector::LoadOp::create(b, loc, half, global, idx);
-  Value four = splat(half, b.getI8IntegerAttr(4));
-  Value low = arith::ShRSIOp::create(
-      b, loc, arith::ShLIOp::create(b, loc, bytes, four), four);
-  Value high = arith::ShRSIOp::create(b, loc, bytes, four);
-  SmallVector<int64_t> concat(2 * stored);
-  std::iota(concat.begin(), concat.end(), 0);
-  return widenWithZeros(
-      b, loc, vector::ShuffleOp::create(b, loc, low, high, concat), tile);
+  Value loaded = vector::LoadOp::create(
+      b, loc, VectorType::get({stored}, element), global, idx);
+  if (c.codes)
+    loaded = decodeWeights(b, loc, c.isa, *c.codes, loaded,
+                           (rest ? p.oc % c.packLanes : c.packLanes) * c.group);
+  return widenWithZeros(b, loc, loaded, tile);
 }
 
 Value KernelEmitter::step(Value acc, Value acts, Value w) {
@@ -1057,11 +1062,8 @@ struct LowerToKernels : public qopt::impl::LowerToKernelsBase<LowerToKernels> {
     SmallVector<Config> configs;
     DenseMap<Operation *, size_t> convs;
     for (auto [i, p] : llvm::enumerate(problems)) {
-      bool fourBit = !p.isFloat && llvm::all_of(p.weights, [](int64_t w) {
-        return w >= -8 && w <= 7;
-      });
       OpBuilder b(p.root);
-      configs.push_back(selectConfig(*kernelIsa, p, fourBit, b));
+      configs.push_back(selectConfig(*kernelIsa, p, b));
       if (!p.isMatmul)
         convs[p.ops.front()] = i;
     }

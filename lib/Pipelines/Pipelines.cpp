@@ -51,7 +51,9 @@ void buildTosaToLinalgPipeline(OpPassManager &pm,
     // Constant weights the kernels pack must be constants by then.
     fpm.addPass(createCanonicalizerPass());
     fpm.addPass(createLowerToKernels(LowerToKernelsOptions{options.isa}));
-    fpm.addPass(createLowerDepthwise());
+    LowerDepthwiseOptions depthwise;
+    depthwise.isa = options.isa;
+    fpm.addPass(createLowerDepthwise(depthwise));
   }
   addPipeline(pm, "func.func(tosa-to-linalg-named, tosa-to-linalg, "
                   "tosa-to-arith{use-32-bit include-apply-rescale=true}, "

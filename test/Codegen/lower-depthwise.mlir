@@ -1,12 +1,15 @@
-// RUN: qopt-mlir %s --qopt-lower-depthwise --split-input-file | FileCheck %s
+// RUN: qopt-mlir %s --qopt-lower-depthwise=isa=avx2 --split-input-file | FileCheck %s
 
 // int8, stride 2, asymmetric padding: the padding holds the input zero point
 // (-3), the weight zero point (1) is subtracted in registers and the bias
 // absorbs -z_x·Σ (w - z_w) per channel: 10 + 3·(9·(2 - 1)) = 37 and
 // -20 + 3·(9·(-1 - 1)) = -74. 8 output pixels by 2 channels per block.
+// The weights take two values: 1-bit codes into the codebook [-1, 2], one
+// byte per tap holding the block's codes 1, 0 (bit i: channel i), decoded
+// at each tap by pshufb.
 // CHECK-LABEL: func.func @int8_stride2
 // CHECK-DAG: %[[PADV:.*]] = arith.constant -3 : i8
-// CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[}}2, -1]{{.*}}> : tensor<3x3x2xi8>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense<1> : tensor<3x3x1x1xi8>
 // CHECK-DAG: %[[WZP:.*]] = arith.constant dense<1> : vector<2xi32>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<[37, -74]> : tensor<2xi32>
 // CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 0, 0, 0]
@@ -16,7 +19,9 @@
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} step %c2
 // CHECK: vector.transfer_read %[[B]]
-// CHECK: %[[WV:.*]] = vector.transfer_read %[[W]]{{.*}} : tensor<3x3x2xi8>, vector<2xi8>
+// CHECK: vector.transfer_read %[[W]]{{.*}} : tensor<3x3x1x1xi8>, vector<1xi8>
+// CHECK: %[[LUT:.*]] = llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
+// CHECK: %[[WV:.*]] = vector.extract_strided_slice %[[LUT]] {{.*}} to vector<2xi8>
 // CHECK: %[[WE:.*]] = arith.extsi %[[WV]] : vector<2xi8> to vector<2xi32>
 // CHECK: %[[WS:.*]] = arith.subi %[[WE]], %[[WZP]]
 // CHECK: %[[X:.*]] = vector.transfer_read %[[P]]{{.*}} : tensor<1x17x17x2xi8>, vector<2xi8>

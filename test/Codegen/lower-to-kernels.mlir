@@ -4,22 +4,30 @@
 // RUN: qopt-mlir %s --split-input-file --qopt-lower-to-kernels=isa=generic | FileCheck %s --check-prefix=GENERIC
 // RUN: qopt-mlir %s --split-input-file --qopt-lower-to-kernels=isa=i8mm | FileCheck %s --check-prefix=SMMLA
 
-// 8-bit weights, per-tensor DOUBLE_ROUND rescale and a clamp. On VNNI the
-// input is made unsigned and padded with zp + 128 = 125; OC = 2 is a partial
-// block of 16 channels, packed [KH][KW][IC/4][2][4] (zeros beyond IC = 3)
-// without padding channels, loaded as 8 bytes and widened with zeros; the
-// zero-point term is in the bias (one entry per channel): 10 - 125·(1 - 2 +
-// 100) = -12365, 20 - 125·(4 + 5 - 6) = -355. Signed steps fold zp = -3
-// instead: 10 + 3·99 = 307, 20 + 3·3 = 29.
+// Weights of 7 values (with the 0 of the padded input channel), not a
+// two's complement range: 3-bit codes into the codebook [-6, -2, 0, 1, 4, 5,
+// 100], decoded by a table lookup. Per-tensor DOUBLE_ROUND rescale and a
+// clamp. On VNNI the input is made unsigned and padded with zp + 128 = 125;
+// OC = 2 is a partial block of 16 channels, packed [KH][KW][IC/4][2][4]
+// (zeros beyond IC = 3) without padding channels: the 8 codes 3, 1, 6, 2,
+// 4, 5, 0, 2 take 3 bytes, the low two bits in the 2-bit layout (byte j
+// holds codes j, j + 2, j + 4, j + 6: 0b00001011 = 11, 0b10011001 = -103),
+// then the high bits (bit i of code i: 0b00110100 = 52); decoded and
+// widened with zeros. The zero-point term is in the bias (one entry per
+// channel): 10 - 125·(1 - 2 + 100) = -12365, 20 - 125·(4 + 5 - 6) = -355.
+// Signed steps fold zp = -3 instead: 10 + 3·99 = 307, 20 + 3·3 = 29.
 // VNNI-DAG: memref.global "private" constant @__qopt_bias : memref<2xi32> = dense<[-12365, -355]>
-// VNNI-DAG: memref.global "private" constant @__qopt_packed_weights : memref<1x1x1x1x8xi8> = dense<{{\[\[\[\[\[}}1, -2, 100, 0, 4, 5, -6, 0]]]]]>
+// VNNI-DAG: memref.global "private" constant @__qopt_packed_weights : memref<1x1x1x1x3xi8> = dense<{{\[\[\[\[\[}}11, -103, 52]]]]]>
 // VNNI-LABEL: func.func @conv
 // VNNI: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x6x6x2xi8>
 // VNNI: %[[PAD:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x6x6x4xi8>
 // VNNI: %[[IN:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x4x4x3xi8> to memref<1x4x4x3xi8, strided<[?, ?, ?, 1], offset: ?>>
 // VNNI: linalg.fill ins(%{{.*}} : i8) outs(%[[PAD]]
 // VNNI: arith.xori
-// VNNI: vector.load %{{.*}} : memref<1x1x1x1x8xi8>, vector<8xi8>
+// VNNI: vector.load %{{.*}} : memref<1x1x1x1x3xi8>, vector<3xi8>
+// VNNI: arith.shrui {{.*}} : vector<2xi8>
+// VNNI: arith.shrui {{.*}} : vector<1xi8>
+// VNNI: llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
 // VNNI: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 8, {{.*}}] : vector<8xi8>, vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // VNNI: arith.muli {{.*}} : vector<16xi64>
@@ -36,13 +44,17 @@
 // AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
 // SDOT: memref.global "private" constant @__qopt_bias : memref<2xi32> = dense<[307, 29]>
 // SDOT-LABEL: func.func @conv
+// SDOT: llvm.call_intrinsic "llvm.aarch64.neon.tbl1.v16i8"
 // SDOT: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"
+// The generic ISA looks codes up by compares and selects.
 // GENERIC-LABEL: func.func @conv
+// GENERIC: arith.cmpi eq, {{.*}} : vector<4xi8>
+// GENERIC: arith.select
 // smmla: inputs in groups of 8 (channels padded to 8), weights packed
 // [OC/2][KH][KW][IC/8][2][8], accumulators shuffled into rows of 4 channels.
 // The block's second tile (channels 2 and 3) would be all padding: it is
 // neither stored nor multiplied, one smmla per pixel pair (3 pairs).
-// SMMLA: memref.global "private" constant @__qopt_packed_weights : memref<1x1x1x1x16xi8> = dense<{{\[\[\[\[\[}}1, -2, 100, 0, 0, 0, 0, 0, 4, 5, -6, 0, 0, 0, 0, 0]]]]]>
+// SMMLA: memref.global "private" constant @__qopt_packed_weights : memref<1x1x1x1x6xi8> =
 // SMMLA-LABEL: func.func @conv
 // SMMLA: memref.alloc() {{.*}} : memref<1x6x6x8xi8>
 // SMMLA-COUNT-3: llvm.call_intrinsic "llvm.aarch64.neon.smmla.v4i32.v16i8"
@@ -66,21 +78,26 @@ func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
 
 // -----
 
-// A fully connected island with 4-bit weights (all within ±7): matmul, i32
-// reshape, bias add and per-channel rescale become one kernel. A tile of
-// 2 channels × 4 k (a partial block) is stored in 4 bytes, element j in the
-// low nibble of byte j and element j + 4 in its high nibble: channel 0 is 1,
-// 2, 3, 4 and channel 1 is -1, -2, 7, -8 = 0xF, 0xE, 7, 8, so the bytes are
-// 0xF1, 0xE2, 0x73, 0x84. The per-channel shifts are one byte each; their
-// rounding terms 2^(s-1) are computed in registers.
-// VNNI-DAG: memref.global "private" constant @__qopt_packed_weights{{.*}} : memref<1x1x1x1x4xi8> = dense<{{\[\[\[\[\[}}-15, -30, 115, -124]]]]]>
+// A fully connected island with 3-bit weights (all within [-4, 3]): matmul,
+// i32 reshape, bias add and per-channel rescale become one kernel. A tile of
+// 2 channels × 4 k (a partial block) is stored in 3 bytes of two's
+// complement codes: channel 0 is 1, 2, 3, 0 and channel 1 is -1, -2, -3, -4
+// = 7, 6, 5, 4; the low two bits in the 2-bit layout (byte j holds codes j,
+// j + 2, j + 4, j + 6: 0b01111101 = 125, 0b00100010 = 34), then the high
+// bits (0b11110000 = -16); decoded by sign extension, (c ^ 4) - 4. The
+// per-channel shifts are one byte each; their rounding terms 2^(s-1) are
+// computed in registers.
+// VNNI-DAG: memref.global "private" constant @__qopt_packed_weights{{.*}} : memref<1x1x1x1x3xi8> = dense<{{\[\[\[\[\[}}125, 34, -16]]]]]>
 // VNNI-DAG: memref.global "private" constant @__qopt_shift{{.*}} : memref<2xi8> = dense<[31, 32]>
 // VNNI-NOT: memref.global "private" constant @__qopt_round
 // VNNI-LABEL: func.func @fully_connected
 // VNNI: %[[A:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2], [3]] output_shape [1, 1, 1, 4]
 // VNNI: bufferization.to_buffer %[[A]]
-// VNNI: arith.shli {{.*}} : vector<4xi8>
+// VNNI: arith.shrui {{.*}} : vector<2xi8>
 // VNNI: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xi8>, vector<4xi8>
+// VNNI: arith.xori {{.*}} : vector<8xi8>
+// VNNI: arith.subi {{.*}} : vector<8xi8>
+// VNNI-NOT: pshuf
 // VNNI: vector.shuffle {{.*}} : vector<8xi8>, vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // VNNI: %[[S:.*]] = arith.extui %{{.*}} : vector<16xi8> to vector<16xi64>
@@ -95,7 +112,7 @@ func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
 // AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
 // AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
 func.func @fully_connected(%x: tensor<1x1x4xi8>) -> tensor<1x2xi8> {
-  %w = "tosa.const"() {values = dense<[[[1, -1], [2, -2], [3, 7], [4, -8]]]> : tensor<1x4x2xi8>} : () -> tensor<1x4x2xi8>
+  %w = "tosa.const"() {values = dense<[[[1, -1], [2, -2], [3, -3], [0, -4]]]> : tensor<1x4x2xi8>} : () -> tensor<1x4x2xi8>
   %xzp = "tosa.const"() {values = dense<5> : tensor<1xi8>} : () -> tensor<1xi8>
   %wzp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
   %mm = tosa.matmul %x, %w, %xzp, %wzp : (tensor<1x1x4xi8>, tensor<1x4x2xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x2xi32>
@@ -149,7 +166,8 @@ func.func @dynamic_weights(%x: tensor<1x3x3x4xf32>, %w: tensor<2x1x1x4xf32>) -> 
 // A conv read only by another (padded) conv stores its epilogue straight
 // into that conv's scratch, at the padding offset, in the form the second
 // kernel reads: x ^ 0x80 on VNNI (the padding is 5 + 128), sign-extended
-// to i16 for vpmaddwd on AVX2. The first result is never a tensor.
+// to i16 for vpmaddwd on AVX2 (weights beyond ±64). The first result is
+// never a tensor.
 // VNNI-LABEL: func.func @conv_chain
 // VNNI-DAG: %[[OUT:.*]] = memref.alloc() {{.*}} : memref<1x4x4x4xi8>
 // VNNI-DAG: %[[PAD:.*]] = memref.alloc() {{.*}} : memref<1x6x6x16xi8>
@@ -172,7 +190,7 @@ func.func @dynamic_weights(%x: tensor<1x3x3x4xf32>, %w: tensor<2x1x1x4xf32>) -> 
 func.func @conv_chain(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x4xi8> {
   %w1 = "tosa.const"() {values = dense<3> : tensor<16x1x1x8xi8>} : () -> tensor<16x1x1x8xi8>
   %b1 = "tosa.const"() {values = dense<10> : tensor<16xi32>} : () -> tensor<16xi32>
-  %w2 = "tosa.const"() {values = dense<-20> : tensor<4x3x3x16xi8>} : () -> tensor<4x3x3x16xi8>
+  %w2 = "tosa.const"() {values = dense<-100> : tensor<4x3x3x16xi8>} : () -> tensor<4x3x3x16xi8>
   %b2 = "tosa.const"() {values = dense<7> : tensor<4xi32>} : () -> tensor<4xi32>
   %xzp = "tosa.const"() {values = dense<-3> : tensor<1xi8>} : () -> tensor<1xi8>
   %yzp = "tosa.const"() {values = dense<5> : tensor<1xi8>} : () -> tensor<1xi8>
@@ -218,7 +236,7 @@ func.func @conv_chain(%x: tensor<1x4x4x8xi8>) -> tensor<1x4x4x4xi8> {
 // SDOT-DAG: memref.get_global @{{.*}} : memref<4x1x1x1x16xi8>
 // SDOT-DAG: memref.get_global @{{.*}} : memref<1x1x1x1x8xi8>
 func.func @partial_block(%x: tensor<1x2x2x4xi8>) -> tensor<1x2x2x18xi8> {
-  %w = "tosa.const"() {values = dense<30> : tensor<18x1x1x4xi8>} : () -> tensor<18x1x1x4xi8>
+  %w = "tosa.const"() {values = dense<[[[[-36, -35, -34, -33]]], [[[-32, -31, -30, -29]]], [[[-28, -27, -26, -25]]], [[[-24, -23, -22, -21]]], [[[-20, -19, -18, -17]]], [[[-16, -15, -14, -13]]], [[[-12, -11, -10, -9]]], [[[-8, -7, -6, -5]]], [[[-4, -3, -2, -1]]], [[[0, 1, 2, 3]]], [[[4, 5, 6, 7]]], [[[8, 9, 10, 11]]], [[[12, 13, 14, 15]]], [[[16, 17, 18, 19]]], [[[20, 21, 22, 23]]], [[[24, 25, 26, 27]]], [[[28, 29, 30, 31]]], [[[32, 33, 34, 35]]]]> : tensor<18x1x1x4xi8>} : () -> tensor<18x1x1x4xi8>
   %b = "tosa.const"() {values = dense<[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]> : tensor<18xi32>} : () -> tensor<18xi32>
   %zp = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
   %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x4xi8>, tensor<18x1x1x4xi8>, tensor<18xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x18xi32>

@@ -11,6 +11,9 @@
 #ifndef QOPT_CODEGEN_KERNELUTILS_H
 #define QOPT_CODEGEN_KERNELUTILS_H
 
+#include "qopt/Codegen/Isa.h"
+#include "qopt/Codegen/WeightPacking.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
@@ -53,6 +56,16 @@ struct KernelBuffers {
 /// zeros.
 mlir::Value widenWithZeros(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value v, int64_t size);
+
+/// The first `count` weights of a tile packed by packTile with `book`'s
+/// codes, from `bytes` (vector<packedTileBytes(count) x i8>), decoded in
+/// registers into vector<count x i8>: fields taken apart with shifts and
+/// masks, then sign extension (two's complement codebooks) or a byte table
+/// lookup, `pshufb` on x86 (AVX2 and up), `tbl` on AArch64, compares and
+/// selects for the generic ISA.
+mlir::Value decodeWeights(mlir::OpBuilder &b, mlir::Location loc, KernelIsa isa,
+                          const Codebook &book, mlir::Value bytes,
+                          int64_t count);
 
 /// A `memref.global private constant` holding `value` (aligned to 64
 /// bytes), named after `prefix`, made unique in `module`.

@@ -49,11 +49,15 @@ def LowerToKernels : Pass<"qopt-lower-to-kernels", "mlir::func::FuncOp"> {
 
     `isa` selects the inner step: `avx512-vnni` (`vpdpbusd` zmm),
     `avx-vnni` (`vpdpbusd` ymm), `avx512` and `avx2` (`vpmaddubsw` +
-    `vpmaddwd` for weights within ±7, sign extension + `vpmaddwd` for 8-bit
-    weights), `generic` (plain vector arithmetic, 128-bit), `neon`,
+    `vpmaddwd` for weights within ±64, sign extension + `vpmaddwd` for
+    larger weights), `generic` (plain vector arithmetic, 128-bit), `neon`,
     `dotprod` (`sdot`), `i8mm` (`smmla`), or `host` for this machine's best.
-    Weights whose values all fit 4 bits are stored two per byte and widened
-    in registers (docs/Kernels.md gives the layouts and the nibble order).
+    Integer weights that take at most 16 distinct values (every format below
+    8 bits: uniform 4/3/2-bit, ternary, binary, PWLQ's levels) are stored as
+    packed 1-, 2-, 3- or 4-bit codes into the layer's codebook and widened
+    in registers: shifts and masks, then sign extension for two's complement
+    ranges or a byte table lookup (`pshufb`, `tbl`) for other value sets
+    (docs/Kernels.md gives the layouts and the bit order).
     Ops the kernels do not cover are left to the upstream lowering.
   }];
   let options = [
@@ -160,6 +164,13 @@ def LowerDepthwise : Pass<"qopt-lower-depthwise", "mlir::func::FuncOp"> {
     Float: products are accumulated with fused multiply-adds, bias first,
     so results differ from the reference lowering by rounding only.
 
+    Integer weights that take at most 16 values are stored as packed 1-,
+    2-, 3- or 4-bit codes, one tile of a block's channels per tap
+    (`[KH][KW][blocks][bytes]`, docs/Kernels.md), and decoded in registers
+    at each tap: shifts and masks, then sign extension or a byte table
+    lookup chosen by `isa` (`pshufb` on x86 from AVX2 on, `tbl` on
+    AArch64, compares and selects for `generic`).
+
     Other depthwise convolutions are left to the upstream lowering.
   }];
   let options = [
@@ -167,8 +178,12 @@ def LowerDepthwise : Pass<"qopt-lower-depthwise", "mlir::func::FuncOp"> {
            "Maximum number of channels per vector">,
     Option<"pixels", "pixels", "int64_t", /*default=*/"8",
            "Maximum number of output pixels per block">,
+    Option<"isa", "isa", "std::string", /*default=*/"\"host\"",
+           "Instruction set of the packed weights' table lookup (as "
+           "qopt-lower-to-kernels' isa)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::vector::VectorDialect"];

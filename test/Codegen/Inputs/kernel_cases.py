@@ -3,15 +3,17 @@ must get right, as one TOSA function: one flat input is sliced into each
 case's input, and every case's output is flattened into one result, so that
 one JIT call (or one compiled object) runs them all.
 
-  kernel_cases.py model OUT.mlir [--float] [--bits 4] [--batch N]
+  kernel_cases.py model OUT.mlir [--float] [--bits FORMAT] [--batch N]
   kernel_cases.py compare REF.npy GOT.npy [--float]
-  kernel_cases.py weight-bytes H8 H4     weight bytes of two qoptc headers
+  kernel_cases.py weight-bytes H8 H LABEL  weight bytes of two qoptc headers
 
 Integer cases are i8 conv2d / fully connected / depthwise islands (integer
 TOSA as qopt-integerize writes it: zero points, i32 bias, rescale per channel
 or per tensor with SINGLE_ROUND or DOUBLE_ROUND, clamps); float cases are f32
 conv2d, matmul and depthwise conv2d with constant weights, a bias and a
-clamp. --bits 4 draws weights within ±7. Integers must match bit for bit;
+clamp. --bits draws the integer weights from one format's levels (LEVELS:
+8, 4, 3, 2, ternary, binary, and PWLQ's 4- and 3-bit codebooks, which are
+not two's complement ranges). Integers must match bit for bit;
 floats within a relative error of 1e-5 of the largest output (the kernels sum
 in another order).
 """
@@ -51,6 +53,19 @@ MATMULS = [
     ("rows", 5, 64, 20, False),
     ("narrow", 3, 6, 130, True),
 ]
+
+
+# The integer values each weight format takes.
+LEVELS = {
+    "8": list(range(-127, 128)),
+    "4": list(range(-7, 8)),
+    "3": list(range(-4, 4)),
+    "2": list(range(-2, 2)),
+    "ternary": [-1, 0, 1],
+    "binary": [-1, 1],
+    "pwlq4": [-11, -9, -7, -5, -3, -2, -1, 0, 1, 2, 3, 5, 7, 9, 11],
+    "pwlq3": [-5, -3, -1, 0, 1, 3, 5],
+}
 
 
 def t(shape, dtype):
@@ -113,13 +128,14 @@ def model(is_float, bits, batch_scale):
     rng = np.random.default_rng(7)
     g = Builder()
     dtype = "f32" if is_float else "i8"
-    wmax = 7 if bits == 4 else 127
+    levels = np.array(LEVELS[bits])
+    wstd = float(np.sqrt(np.mean(levels.astype(float) ** 2)))
     inputs, outputs = [], []
 
     def weights(shape):
         if is_float:
             return rng.standard_normal(shape).astype(np.float32) * 0.1
-        return rng.integers(-wmax, wmax, shape, endpoint=True)
+        return rng.choice(levels, shape)
 
     def zero(dtype_):
         return g.const([0.0] if dtype_ == "f32" else [0], [1], dtype_)
@@ -137,7 +153,7 @@ def model(is_float, bits, batch_scale):
             return g.op(f"tosa.clamp {c} {{max_val = 1.5 : f32, min_val = -1.0 : f32}} : "
                         f"({t(out, 'f32')}) -> {t(out, 'f32')}")
         return requant(g, rng, c, out, k, per_channel=per_channel,
-                       double=double, wstd=wmax / np.sqrt(3))
+                       double=double, wstd=wstd)
 
     def conv(i, arg, x, oc, kh, kw, st, dil, pad):
         n, h, w, ic = x
@@ -184,7 +200,7 @@ def model(is_float, bits, batch_scale):
                      f"({t(shape, 'f32')}) -> {t(shape, 'f32')}")
         else:
             c = requant(g, rng, c, shape, k, per_channel=j != 1, double=j == 2,
-                        wstd=wmax / np.sqrt(3))
+                        wstd=wstd)
         outputs.append((c, shape))
 
     for d, (name, n, h, w, ch, kh, kw, st, pad) in enumerate(DEPTHWISE):
@@ -255,11 +271,12 @@ def compare(ref_path, got_path, is_float):
     print(f"{ref.size} values bit-exact ({spread} distinct)")
 
 
-def weight_bytes(header8, header4):
-    """The object's weight bytes of the 4-bit cases against the 8-bit ones
+def weight_bytes(header8, header_low, label):
+    """The object's weight bytes of low-bit cases against the 8-bit ones
     (AVX-512 VNNI layout: [OC/16][KH][KW][IC/4][16][4] bytes per op for the
     whole blocks of 16 channels, [KH][KW][IC/4][OC mod 16][4] for the rest,
-    no padding channel; the per-channel tables of the same size in both)."""
+    no padding channel; depthwise [KH][KW][C]; the per-channel tables of the
+    same size in both)."""
     def read(path):
         text = open(path).read()
         return int(re.search(r"#define \w+_weight_bytes (\d+)", text).group(1))
@@ -269,19 +286,20 @@ def weight_bytes(header8, header4):
                    for ic, (oc, kh, kw, *_) in
                    ((c[5], CHAINED[c[0]]) for c in CONVS if c[0] in CHAINED))
     packed8 += sum(n * -(-k // 4) * 4 for _, _, k, n, _ in MATMULS)
-    saved = read(header8) - read(header4)
-    print(f"4-bit packed weights: {(packed8 - saved) / packed8:.2f} of 8-bit")
+    packed8 += sum(kh * kw * ch for _, _, _, _, ch, kh, kw, *_ in DEPTHWISE)
+    saved = read(header8) - read(header_low)
+    print(f"{label} packed weights: {(packed8 - saved) / packed8:.2f} of 8-bit")
 
 
 def main():
     command, args = sys.argv[1], sys.argv[2:]
     if command == "model":
-        bits = int(args[args.index("--bits") + 1]) if "--bits" in args else 8
+        bits = args[args.index("--bits") + 1] if "--bits" in args else "8"
         batch = int(args[args.index("--batch") + 1]) if "--batch" in args else 1
         with open(args[0], "w") as f:
             f.write(model("--float" in args, bits, batch))
     elif command == "weight-bytes":
-        weight_bytes(args[0], args[1])
+        weight_bytes(args[0], args[1], args[2])
     elif command == "compare":
         compare(args[0], args[1], "--float" in args)
 
