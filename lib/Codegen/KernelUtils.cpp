@@ -183,34 +183,47 @@ static Value slice(OpBuilder &b, Location loc, Value v, int64_t offset,
   return vector::ExtractStridedSliceOp::create(b, loc, v, offset, size, 1);
 }
 
-/// The codes of `bytes` (F bytes of fields of `bits` ∈ {1, 2, 4}): field i
-/// of every byte, for i = 0..8/bits-1, concatenated.
+/// The codes of `bytes` (F bytes of fields of `bits` ∈ {1, 2, 4}): code
+/// j + i·F is field i of byte j. Each byte is first repeated at the lanes of
+/// its codes, so that the rest is arithmetic on the whole vector with
+/// constant per-lane masks (narrow vectors of F bytes scalarize on x86).
+/// 1-bit codes come out as 0 or `one`.
 static Value unpackFields(OpBuilder &b, Location loc, Value bytes,
-                          unsigned bits) {
-  int64_t count = cast<VectorType>(bytes.getType()).getNumElements();
-  SmallVector<Value> parts;
+                          unsigned bits, int64_t one = 1) {
+  int64_t bytesIn = cast<VectorType>(bytes.getType()).getNumElements();
+  int64_t n = bytesIn * (8 / bits);
+  auto lanes = [&](function_ref<int64_t(int64_t field)> value) -> Value {
+    SmallVector<int8_t> v;
+    for (int64_t e = 0; e < n; ++e)
+      v.push_back(int8_t(value(e / bytesIn)));
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(VectorType::get({n}, b.getI8Type()),
+                               ArrayRef(v)));
+  };
+  SmallVector<int64_t> spread;
+  for (int64_t e = 0; e < n; ++e)
+    spread.push_back(e % bytesIn);
+  Value repeated = vector::ShuffleOp::create(b, loc, bytes, bytes, spread);
+  if (bits == 1) {
+    Value bit = lanes([](int64_t i) { return 1 << i; });
+    Value set = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(b, loc, repeated, bit), splatI8(b, loc, n, 0));
+    return arith::SelectOp::create(b, loc, set, splatI8(b, loc, n, one),
+                                   splatI8(b, loc, n, 0));
+  }
+  Value codes;
   for (unsigned i = 0; i < 8 / bits; ++i) {
-    Value v = bytes;
+    Value v = repeated;
     if (i > 0)
-      v = arith::ShRUIOp::create(b, loc, v, splatI8(b, loc, count, i * bits));
-    if (i + 1 < 8 / bits)
-      v = arith::AndIOp::create(b, loc, v,
-                                splatI8(b, loc, count, (1 << bits) - 1));
-    parts.push_back(v);
+      v = arith::ShRUIOp::create(b, loc, v, splatI8(b, loc, n, i * bits));
+    v = arith::AndIOp::create(b, loc, v, lanes([&](int64_t field) {
+                                return field == i ? (1 << bits) - 1 : 0;
+                              }));
+    codes = codes ? arith::OrIOp::create(b, loc, codes, v).getResult() : v;
   }
-  // Pairwise concatenation, keeping the order.
-  while (parts.size() > 1) {
-    SmallVector<Value> next;
-    for (size_t i = 0; i < parts.size(); i += 2) {
-      int64_t n = cast<VectorType>(parts[i].getType()).getNumElements();
-      SmallVector<int64_t> concat(2 * n);
-      std::iota(concat.begin(), concat.end(), 0);
-      next.push_back(
-          vector::ShuffleOp::create(b, loc, parts[i], parts[i + 1], concat));
-    }
-    parts = std::move(next);
-  }
-  return parts.front();
+  return codes;
 }
 
 /// `codes` (vector<n x i8>, each < 16) looked up in the 16-byte `table`.
@@ -291,15 +304,13 @@ Value decodeWeights(OpBuilder &b, Location loc, KernelIsa isa,
     // Low two bits in the 2-bit layout, then the high bit in the 1-bit one.
     int64_t n = llvm::alignTo(count, 8);
     Value low = unpackFields(b, loc, slice(b, loc, bytes, 0, n / 4), 2);
-    Value high = unpackFields(b, loc, slice(b, loc, bytes, n / 4, n / 8), 1);
-    codes = arith::OrIOp::create(
-        b, loc, low,
-        arith::ShLIOp::create(b, loc, high, splatI8(b, loc, n, 2)));
+    Value high = unpackFields(b, loc, slice(b, loc, bytes, n / 4, n / 8), 1, 4);
+    codes = arith::OrIOp::create(b, loc, low, high);
   } else {
     codes = unpackFields(b, loc, bytes, bits);
   }
   codes = slice(b, loc, codes, 0, count);
-  if (!book.twosComplement) {
+  if (isa != KernelIsa::Generic || !book.twosComplement) {
     SmallVector<int8_t> table(book.values.begin(), book.values.end());
     table.resize(16, 0);
     return lookup(b, loc, isa, table, codes);

@@ -402,8 +402,20 @@ static Config selectConfig(KernelIsa isa, const Problem &p, OpBuilder &b) {
   c.codes = selectCodebook(p, c.group);
   int64_t blocks = llvm::divideCeil(p.oc, c.lanes);
   c.blocks = std::min<int64_t>(c.step == Step::Smmla ? 2 : 4, blocks);
-  c.pixels = std::clamp<int64_t>(budget / c.blocks, 1, 8);
-  c.pixels = std::min(c.pixels, p.ow);
+  c.pixels = std::min(std::clamp<int64_t>(budget / c.blocks, 1, 8), p.ow);
+  if (c.codes && c.step != Step::Smmla) {
+    // Packed weights cost a decode per block and step, inputs a broadcast
+    // per pixel: fewer blocks and more pixels amortize the decode (about
+    // as many operations as the code has fields, plus the lookup).
+    int64_t decode = 8 / std::min(c.codes->bits, 2u) + 2;
+    double best = 0;
+    for (int64_t tb = std::min<int64_t>(4, blocks); tb >= 1; tb /= 2) {
+      int64_t px = std::min(std::clamp<int64_t>(budget / tb, 1, 12), p.ow);
+      double cost = double(tb * decode + px) / double(tb * px);
+      if (best == 0 || cost < best)
+        best = cost, c.blocks = tb, c.pixels = px;
+    }
+  }
   return c;
 }
 

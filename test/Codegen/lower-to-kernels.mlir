@@ -25,8 +25,10 @@
 // VNNI: linalg.fill ins(%{{.*}} : i8) outs(%[[PAD]]
 // VNNI: arith.xori
 // VNNI: vector.load %{{.*}} : memref<1x1x1x1x3xi8>, vector<3xi8>
-// VNNI: arith.shrui {{.*}} : vector<2xi8>
-// VNNI: arith.shrui {{.*}} : vector<1xi8>
+// VNNI: vector.shuffle {{.*}} [0, 1, 0, 1, 0, 1, 0, 1] : vector<2xi8>, vector<2xi8>
+// VNNI: arith.shrui {{.*}} : vector<8xi8>
+// VNNI: vector.shuffle {{.*}} [0, 0, 0, 0, 0, 0, 0, 0] : vector<1xi8>, vector<1xi8>
+// VNNI: arith.cmpi ne, {{.*}} : vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
 // VNNI: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 8, {{.*}}] : vector<8xi8>, vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
@@ -84,7 +86,10 @@ func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
 // complement codes: channel 0 is 1, 2, 3, 0 and channel 1 is -1, -2, -3, -4
 // = 7, 6, 5, 4; the low two bits in the 2-bit layout (byte j holds codes j,
 // j + 2, j + 4, j + 6: 0b01111101 = 125, 0b00100010 = 34), then the high
-// bits (0b11110000 = -16); decoded by sign extension, (c ^ 4) - 4. The
+// bits (0b11110000 = -16); each byte is repeated at the lanes of its
+// codes, fields taken apart by per-lane masks, and the codes looked up in a
+// table of their sign extensions (pshufb; the generic ISA computes
+// (c ^ 4) - 4 instead). The
 // per-channel shifts are one byte each; their rounding terms 2^(s-1) are
 // computed in registers.
 // VNNI-DAG: memref.global "private" constant @__qopt_packed_weights{{.*}} : memref<1x1x1x1x3xi8> = dense<{{\[\[\[\[\[}}125, 34, -16]]]]]>
@@ -93,11 +98,9 @@ func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
 // VNNI-LABEL: func.func @fully_connected
 // VNNI: %[[A:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2], [3]] output_shape [1, 1, 1, 4]
 // VNNI: bufferization.to_buffer %[[A]]
-// VNNI: arith.shrui {{.*}} : vector<2xi8>
-// VNNI: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xi8>, vector<4xi8>
-// VNNI: arith.xori {{.*}} : vector<8xi8>
-// VNNI: arith.subi {{.*}} : vector<8xi8>
-// VNNI-NOT: pshuf
+// VNNI: arith.shrui {{.*}} : vector<8xi8>
+// VNNI: arith.cmpi ne, {{.*}} : vector<8xi8>
+// VNNI: llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
 // VNNI: vector.shuffle {{.*}} : vector<8xi8>, vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // VNNI: %[[S:.*]] = arith.extui %{{.*}} : vector<16xi8> to vector<16xi64>
