@@ -62,7 +62,8 @@ class Result:
 class Compiled:
     """A model compiled by qoptc for the host and linked with harness.c."""
 
-    def __init__(self, model, work, kind, stats, weight_bits=8):
+    def __init__(self, model, work, kind, stats, weight_bits=8, extra=()):
+        """`extra`: more qoptc flags (e.g. --pipeline=ptq, --shared)."""
         self.name = f"{model.key}_{kind}"
         self.work, self.key = work, model.key
         shape = ",".join(map(str, model.shape))
@@ -71,7 +72,7 @@ class Compiled:
                 "--name", self.name, "-o", work]
         if kind != "float":
             args += [f"--calibration={stats}", f"--weight-bits={weight_bits}"]
-        compiler.run_tool("qoptc", *args)
+        compiler.run_tool("qoptc", *args, *extra)
         self.exe = os.path.join(work, self.name)
         subprocess.run(["clang", "-O2", "-std=c99", "-D_POSIX_C_SOURCE=199309L",
                         f"-DMODEL={self.name}", "-include",
@@ -80,7 +81,7 @@ class Compiled:
                         os.path.join(work, self.name + ".o"), "-lm", "-o",
                         self.exe], check=True)
         with open(os.path.join(work, self.name + ".report.txt")) as f:
-            report = f.read()
+            self.report = report = f.read()
         self.macs = int(re.search(r"^MACs: (\d+)", report, re.M).group(1))
         self.weights = int(re.search(r"^weights: (\d+)", report, re.M).group(1))
         self.bits = sorted(set(re.findall(r" (W\w+A\d+)$", report, re.M)))
