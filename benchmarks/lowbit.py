@@ -391,7 +391,7 @@ def checks(results, pipeline):
                          f"{'yes' if ok else 'no'}")
         out.append(("5. Classifier latency: 3-bit and 2-bit ≤ 4-bit, 4-bit ≤ "
                     "8-bit (properly judged side by side by benchmarks/run.sh; "
-                    "these are this script's sequential medians)",
+                    "these are this script's medians, timed side by side in rounds)",
                     None if None in oks else all(oks), "; ".join(parts)))
     return out
 
