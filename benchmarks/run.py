@@ -34,11 +34,11 @@ from onnx import TensorProto, helper
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path[:0] = [os.path.join(ROOT, "python"), HERE]
+import cpu  # noqa: E402
 import models as bench_models  # noqa: E402
 import qdq  # noqa: E402
 from qopt import compiler, ort  # noqa: E402
 
-PEAK_INT8, PEAK_FP32 = 444.0, 111.0  # GMAC/s of one core (../shared/PEERS.md)
 
 
 def sqnr(reference, x):
@@ -59,33 +59,83 @@ class Result:
         return float(np.median(self.times))
 
 
+class Compiled:
+    """A model compiled by qoptc for the host and linked with harness.c."""
+
+    def __init__(self, model, work, kind, stats, weight_bits=8, extra=()):
+        """`extra`: more qoptc flags (e.g. --pipeline=ptq, --shared)."""
+        self.name = f"{model.key}_{kind}"
+        self.work, self.key = work, model.key
+        shape = ",".join(map(str, model.shape))
+        args = [model.onnx, "--target=host",
+                f"--input-shape={model.input_name}={shape}",
+                "--name", self.name, "-o", work]
+        if kind != "float":
+            args += [f"--calibration={stats}", f"--weight-bits={weight_bits}"]
+        compiler.run_tool("qoptc", *args, *extra)
+        self.exe = os.path.join(work, self.name)
+        subprocess.run(["clang", "-O2", "-std=c99", "-D_POSIX_C_SOURCE=199309L",
+                        f"-DMODEL={self.name}", "-include",
+                        os.path.join(work, self.name + ".h"),
+                        os.path.join(HERE, "harness.c"),
+                        os.path.join(work, self.name + ".o"), "-lm", "-o",
+                        self.exe], check=True)
+        with open(os.path.join(work, self.name + ".report.txt")) as f:
+            self.report = report = f.read()
+        self.macs = int(re.search(r"^MACs: (\d+)", report, re.M).group(1))
+        self.weights = int(re.search(r"^weights: (\d+)", report, re.M).group(1))
+        self.bits = sorted(set(re.findall(r" (W\w+A\d+)$", report, re.M)))
+
+    def time(self, runs, warmup):
+        """Seconds of `runs` calls after `warmup`, and the last output."""
+        x = os.path.join(self.work, self.key + ".in.bin")
+        out = os.path.join(self.work, self.name + ".out.bin")
+        proc = subprocess.run([self.exe, x, out, str(warmup), str(runs)],
+                              check=True, capture_output=True, text=True)
+        times = np.array(proc.stdout.split(), np.float64) * 1e-9
+        return times, np.fromfile(out, np.float32)
+
+
 def qopt_engine(model, work, kind, stats, runs, warmup):
     """Compiles the ONNX model with qoptc for the host and times the object
     from harness.c."""
-    name = f"{model.key}_{kind}"
-    shape = ",".join(map(str, model.shape))
-    args = [model.onnx, "--target=host", f"--input-shape={model.input_name}={shape}",
-            "--name", name, "-o", work]
-    if kind == "int8":
-        args.append(f"--calibration={stats}")
-    compiler.run_tool("qoptc", *args)
-    exe = os.path.join(work, name)
-    subprocess.run(["clang", "-O2", "-std=c99", "-D_POSIX_C_SOURCE=199309L",
-                    f"-DMODEL={name}", "-include",
-                    os.path.join(work, name + ".h"), os.path.join(HERE, "harness.c"),
-                    os.path.join(work, name + ".o"), "-lm", "-o", exe], check=True)
-    x = os.path.join(work, model.key + ".in.bin")
-    out = os.path.join(work, name + ".out.bin")
-    proc = subprocess.run([exe, x, out, str(warmup), str(runs)], check=True,
-                          capture_output=True, text=True)
-    times = np.array(proc.stdout.split(), np.float64) * 1e-9
-    with open(os.path.join(work, name + ".report.txt")) as f:
-        report = f.read()
-    macs = int(re.search(r"^MACs: (\d+)", report, re.M).group(1))
-    weights = int(re.search(r"^weights: (\d+)", report, re.M).group(1))
-    output = np.fromfile(out, np.float32)
+    c = Compiled(model, work, kind, stats)
+    times, output = c.time(runs, warmup)
     return Result(f"qopt {kind}", times, output,
-                  f"weights {weights / 1024:.0f} KiB"), macs
+                  f"weights {c.weights / 1024:.0f} KiB"), c.macs
+
+
+def width_label(width):
+    return f"{width} A8" if width in ("ternary", "binary") else f"W{width}A8"
+
+
+def lowbit_engines(model, work, stats, widths, runs, warmup, rounds):
+    """The model compiled at each weight width of `widths` ("8", "4", "3",
+    "2", "ternary", "binary"), timed side by side: `rounds` rounds, each
+    timing every width for runs / rounds calls in turn, so that a change
+    of the machine's load reaches every width alike. A width qoptc does not
+    accept gives a Result without times and the reason as its note."""
+    built, results = {}, {}
+    for width in widths:
+        try:
+            built[width] = Compiled(model, work, f"w{width}", stats, width)
+        except compiler.QoptError as e:
+            reason = str(e).splitlines()[0] if str(e) else "qoptc failed"
+            results[width] = Result(f"qopt {width_label(width)}", [], None,
+                                    f"n/a ({reason[:160]})")
+    times = {w: [] for w in built}
+    outputs = {}
+    per_round = max(1, runs // rounds)
+    for _ in range(rounds):
+        for width, c in built.items():
+            t, outputs[width] = c.time(per_round, warmup)
+            times[width].append(t)
+    for width, c in built.items():
+        results[width] = Result(
+            f"qopt {width_label(width)}", np.concatenate(times[width]),
+            outputs[width], f"weights {c.weights} B; layers {' '.join(c.bits)}")
+        results[width].macs = c.macs
+    return [results[w] for w in widths]
 
 
 def ort_engine(label, path, x, runs, warmup, optimized=None):
@@ -264,25 +314,27 @@ def identity_model(path):
 
 
 def machine():
-    with open("/proc/cpuinfo") as f:
-        info = dict(line.split(":", 1) for line in f.read().split("\n\n")[0]
-                    .splitlines() if ":" in line)
-    info = {k.strip(): v.strip() for k, v in info.items()}
-    cpu = (f"{info.get('model name', platform.processor())} (family "
-           f"{info.get('cpu family')}, model {info.get('model')}; "
-           f"avx512_vnni: {'avx512_vnni' in info.get('flags', '').split()})")
+    cpu_text = f"{cpu.description()}; qopt's kernels: {cpu.kernel_isa()}"
     with open(os.path.join(ort.data_path("onnxruntime-node"), "package.json")) as f:
         ort_version = json.load(f)["version"]
-    import torch
+    try:
+        import torch
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = "(not installed)"
     clang = subprocess.run(["clang", "--version"], capture_output=True,
                            text=True).stdout.splitlines()[0]
     commit = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h %s"],
                             capture_output=True, text=True).stdout.strip()
-    return [f"CPU: {cpu}, {os.cpu_count()} cores; pinned to core "
+    return [f"CPU: {cpu_text}, {os.cpu_count()} cores; pinned to core "
             f"{sorted(os.sched_getaffinity(0))}; kernel {platform.release()}",
-            f"qopt: {commit}",
+            f"qopt: {commit}" + (f" (tools of {os.environ['QOPT_BUILD_DIR']})"
+                                 if os.environ.get("QOPT_BUILD_DIR") else ""),
             f"ONNX Runtime {ort_version} (npm onnxruntime-node, from node), "
-            f"PyTorch {torch.__version__}, harness built by {clang}"]
+            f"PyTorch {torch_version}, harness built by {clang}"]
+
+
+ENGINES = ("int8", "float", "ort", "torch")
 
 
 def main():
@@ -291,17 +343,37 @@ def main():
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--calibration", type=int, default=32)
     parser.add_argument("--models", default="conv,block,mnist,cls")
+    parser.add_argument("--engines", default=",".join(ENGINES),
+                        help="int8 (qopt int8 and the low-bit rows), float "
+                        "(qopt float), ort (ONNX Runtime float and int8), "
+                        "torch (PyTorch int8)")
+    parser.add_argument("--widths", default="8,4,3,2,ternary",
+                        help="weight widths of the low-bit rows (8, 4, 3, 2, "
+                        "ternary, binary; empty: none)")
+    parser.add_argument("--lowbit-models", default="cls",
+                        help="models that get the low-bit rows")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="the low-bit rows are timed in this many rounds "
+                        "of runs / rounds calls each, in turn")
     parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
     parser.add_argument("--command", default="benchmarks/run.sh",
                         help="the command recorded in the results")
     args = parser.parse_args()
+    engines = set(args.engines.split(","))
+    if engines - set(ENGINES):
+        parser.error(f"unknown engines {engines - set(ENGINES)}")
+    widths = [w for w in args.widths.split(",") if w]
 
     work = tempfile.mkdtemp(prefix="qopt-bench-")
-    identity = os.path.join(work, "identity.onnx")
-    identity_model(identity)
-    fixed = ort_engine("ORT identity", identity, np.zeros([1, 4], np.float32),
-                       args.runs, args.warmup)
-    sections = []
+    print("peaks: ...", file=sys.stderr, flush=True)
+    peaks = cpu.measure_peaks(work)
+    fixed = None
+    if "ort" in engines:
+        identity = os.path.join(work, "identity.onnx")
+        identity_model(identity)
+        fixed = ort_engine("ORT identity", identity, np.zeros([1, 4], np.float32),
+                           args.runs, args.warmup)
+    sections, lowbit = [], []
     for model in bench_models.benchmark_models(work, args.calibration):
         if model.key not in args.models.split(","):
             continue
@@ -315,30 +387,62 @@ def main():
                           f"--input-shape={model.input_name}={shape}", "-o", float_mlir)
         stats = os.path.join(work, model.key + ".stats")
         compiler.run_tool("qopt-calibrate", float_mlir, "--inputs", calib, "-o", stats)
-        points_mlir = compiler.run_tool(
-            "qopt-mlir", float_mlir, f"--qopt-quantize-pipeline=stats={stats} keep-qdq=true",
-            "--mlir-print-debuginfo")
-        qdq_path = os.path.join(work, model.key + ".qdq.onnx")
-        qdq.build(model.onnx, model.shape, qdq.qopt_points(points_mlir), stats,
-                  qdq_path)
 
-        results = []
-        r, macs = qopt_engine(model, work, "int8", stats, args.runs, args.warmup)
-        results.append(r)
-        results.append(qopt_engine(model, work, "float", stats, args.runs, args.warmup)[0])
-        reference = ort_engine("ORT float", model.onnx, model.sample, args.runs, args.warmup)
-        optimized = os.path.join(work, model.key + ".qdq.opt.onnx")
-        results += [reference, ort_engine("ORT int8 (QDQ)", qdq_path, model.sample,
-                                          args.runs, args.warmup, optimized)]
-        torch_result, why = torch_engine(model, args.runs, args.warmup)
-        if torch_result:
-            results.append(torch_result)
-        sections.append((model, macs, results, op_counts(optimized), why))
+        results, macs, counts = [], None, None
+        if "int8" in engines:
+            r, macs = qopt_engine(model, work, "int8", stats, args.runs, args.warmup)
+            results.append(r)
+        if "float" in engines:
+            r, macs = qopt_engine(model, work, "float", stats, args.runs, args.warmup)
+            results.append(r)
+        # The reference of every SQNR: ORT float, else qopt float.
+        reference = None
+        if "ort" in engines:
+            points_mlir = compiler.run_tool(
+                "qopt-mlir", float_mlir,
+                f"--qopt-quantize-pipeline=stats={stats} keep-qdq=true",
+                "--mlir-print-debuginfo")
+            qdq_path = os.path.join(work, model.key + ".qdq.onnx")
+            qdq.build(model.onnx, model.shape, qdq.qopt_points(points_mlir),
+                      stats, qdq_path)
+            reference = ort_engine("ORT float", model.onnx, model.sample,
+                                   args.runs, args.warmup)
+            optimized = os.path.join(work, model.key + ".qdq.opt.onnx")
+            results += [reference, ort_engine("ORT int8 (QDQ)", qdq_path,
+                                              model.sample, args.runs,
+                                              args.warmup, optimized)]
+            counts = op_counts(optimized)
+        why = "not run (--engines)"
+        if "torch" in engines:
+            torch_result, why = torch_engine(model, args.runs, args.warmup)
+            if torch_result:
+                results.append(torch_result)
+        if "int8" in engines and widths and model.key in args.lowbit_models.split(","):
+            rows = lowbit_engines(model, work, stats, widths, args.runs,
+                                  args.warmup, args.rounds)
+            lowbit.append((model, rows))
+            macs = macs or next((r.macs for r in rows if len(r.times)), None)
+        sections.append((model, macs, results, counts, why))
 
-    write_results(args, sections, fixed)
+    write_results(args, sections, fixed, peaks, lowbit)
 
 
-def write_results(args, sections, fixed):
+def row_peak(engine, peaks, isa):
+    """(instruction, GMAC/s) of the peak a row is compared with: qopt's
+    integer rows with the instruction its kernels use at that weight width,
+    the other int8 engines with the fastest u8·s8 (s8 on AArch64)
+    instruction (their kernels are not known here), float rows with the
+    fp32 FMA."""
+    if engine.startswith("qopt") and "float" not in engine:
+        bits = 8 if "W8A8" in engine or engine == "qopt int8" else 4
+        return cpu.qopt_int_peak(peaks, isa, bits)
+    if "int8" in engine:
+        return cpu.best(peaks, {"u8s8", "s8"})
+    return cpu.fp32_peak(peaks)
+
+
+def write_results(args, sections, fixed, peaks, lowbit):
+    isa = cpu.kernel_isa()
     lines = ["# Benchmark results", "",
              f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by",
              "", "```sh", args.command.strip(), "```", ""]
@@ -346,44 +450,106 @@ def write_results(args, sections, fixed):
     lines += [f"- One thread, batch 1, float input and output for every engine; "
               f"median and minimum of {args.runs} calls after {args.warmup} "
               f"warm-up calls; calibration: {args.calibration} samples.",
-              f"- Peak of this core: {PEAK_INT8:.0f} GMAC/s int8, "
-              f"{PEAK_FP32:.0f} GMAC/s fp32 (../shared/PEERS.md); int8 engines "
-              "are compared with the int8 peak, float ones with the fp32 peak.",
-              f"- ONNX Runtime's fixed cost per call from node (an identity "
-              f"model): median {fixed.median * 1e3:.4f} ms, minimum "
-              f"{fixed.times.min() * 1e3:.4f} ms; it is inside every ORT time.",
+              "- Peaks of this core, measured by `peak.c` (an unrolled loop of "
+              "independent accumulators per instruction, built with "
+              "`-O2 -march=native`, best of five runs on the pinned core): "
+              + cpu.peaks_text(peaks) + ".",
+              "- Which peak a row's \"% of peak\" uses (column \"peak\"): "
+              "qopt's integer rows the instruction its conv/matmul kernels "
+              f"use here ({isa}: " + (
+                  "vpdpbusd for every weight width" if "vnni" in isa else
+                  "vpmaddwd on i16 for 8-bit weights, vpmaddubsw + vpmaddwd "
+                  "for weights of at most 4 bits" if isa in ("avx2", "avx512")
+                  else "sdot/smmla") +
+              "); ONNX Runtime and PyTorch int8 the fastest u8·s8 "
+              "instruction; float rows the fp32 FMA.",
+              (f"- ONNX Runtime's fixed cost per call from node (an identity "
+               f"model): median {fixed.median * 1e3:.4f} ms, minimum "
+               f"{fixed.times.min() * 1e3:.4f} ms; it is inside every ORT time."
+               if fixed else "- ONNX Runtime not run (--engines)."),
               "- SQNR: of each engine's output against ONNX Runtime float.", ""]
-    lines += ["| model | MMAC | engine | median ms | min ms | GMAC/s | % of peak | SQNR dB | notes |",
-              "|---|---:|---|---:|---:|---:|---:|---:|---|"]
+    lines += ["| model | MMAC | engine | median ms | min ms | GMAC/s | % of peak | peak | SQNR dB | notes |",
+              "|---|---:|---|---:|---:|---:|---:|---|---:|---|"]
     ratios = []
-    for model, macs, results, counts, why in sections:
-        ref = next(r for r in results if r.engine == "ORT float").output
-        for r in results:
-            gmacs = macs / r.median * 1e-9
-            peak = PEAK_INT8 if "int8" in r.engine else PEAK_FP32
-            quality = sqnr(ref, r.output)
-            lines.append(
-                f"| {model.title} | {macs / 1e6:.1f} | {r.engine} | "
+
+    def row(model, macs, r, ref):
+        if not len(r.times) or not macs:
+            return (f"| {model.title} | | {r.engine} | n/a | "
+                    f"| | | | | {r.note} |")
+        gmacs = macs / r.median * 1e-9
+        name, peak = row_peak(r.engine, peaks, isa)
+        share = f"{100 * gmacs / peak:.0f} %" if peak else "—"
+        quality = sqnr(ref, r.output) if ref is not None else None
+        quality = ("—" if quality is None else "exact"
+                   if quality == float("inf") else f"{quality:.1f}")
+        return (f"| {model.title} | {macs / 1e6:.1f} | {r.engine} | "
                 f"{r.median * 1e3:.3f} | {r.times.min() * 1e3:.3f} | "
-                f"{gmacs:.1f} | {100 * gmacs / peak:.0f} % | "
-                f"{'exact' if quality == float('inf') else f'{quality:.1f}'} | {r.note} |")
+                f"{gmacs:.1f} | {share} | {name or '—'} | {quality} | {r.note} |")
+
+    low = dict((m.key, rows) for m, rows in lowbit)
+    for model, macs, results, counts, why in sections:
+        ref = next((r.output for r in results if r.engine == "ORT float"), None)
+        for r in results:
+            lines.append(row(model, macs, r, ref))
+        for r in low.get(model.key, []):
+            lines.append(row(model, macs, r, ref))
         by = {r.engine: r.median for r in results}
+
+        def ratio(a, b):
+            return f"{by[a] / by[b]:.2f}" if a in by and b in by else "—"
         ratios.append(
-            f"| {model.title} | {by['qopt int8'] / by['ORT int8 (QDQ)']:.2f} | "
-            f"{by['qopt int8'] / by['ORT float']:.2f} | "
-            f"{by['qopt float'] / by['ORT float']:.2f} | "
-            + (f"{by['qopt int8'] / by['PyTorch int8 (oneDNN)']:.2f}"
+            f"| {model.title} | {ratio('qopt int8', 'ORT int8 (QDQ)')} | "
+            f"{ratio('qopt int8', 'ORT float')} | "
+            f"{ratio('qopt float', 'ORT float')} | "
+            + (ratio('qopt int8', 'PyTorch int8 (oneDNN)')
                if "PyTorch int8 (oneDNN)" in by else f"— ({why})") + " |")
     lines += ["", "## Ratios of medians (< 1: qopt is faster)", "",
               "| model | qopt int8 / ORT int8 | qopt int8 / ORT float | "
               "qopt float / ORT float | qopt int8 / PyTorch int8 |",
               "|---|---:|---:|---:|---:|", *ratios]
-    lines += ["", "## ONNX Runtime's optimized int8 graphs", "",
-              "Op types of the graph ORT ran (`optimizedModelFilePath`): the QDQ "
-              "convolutions and matmuls became QLinear kernels.", ""]
-    for model, _, _, counts, _ in sections:
-        ops = ", ".join(f"{op} {n}" for op, n in counts.most_common())
-        lines.append(f"- {model.title}: {ops}")
+    for model, rows in lowbit:
+        base = next((r for r in rows if "W8A8" in r.engine and len(r.times)), None)
+        lines += ["", f"## Low-bit weights: {model.title} (issue 11, criterion 5)",
+                  "",
+                  f"The same model compiled at each weight width (plain "
+                  f"quantize pipeline, per-channel weights, 8-bit "
+                  f"activations), timed side by side: {args.rounds} rounds, "
+                  f"each calling every width's object {max(1, args.runs // args.rounds)} "
+                  f"times in turn after {args.warmup} warm-up calls; median "
+                  "and minimum over all rounds. Ratio: median / the W8A8 "
+                  "median (≤ 1: no slower than 8-bit).", "",
+                  "| weights | median ms | min ms | ratio to W8A8 | weight bytes (report.txt) | layers |",
+                  "|---|---:|---:|---:|---:|---|"]
+        for r in rows:
+            if not len(r.times):
+                lines.append(f"| {r.engine[5:]} | n/a | | | | {r.note} |")
+                continue
+            weights, _, layers = r.note.partition("; layers ")
+            lines.append(
+                f"| {r.engine[5:]} | {r.median * 1e3:.3f} | "
+                f"{r.times.min() * 1e3:.3f} | "
+                f"{r.median / base.median if base else float('nan'):.2f} | "
+                f"{weights.split()[1]} | {layers} |")
+        by = {r.engine[5:].split()[0]: r.median for r in rows if len(r.times)}
+
+        def check(a, b):
+            if a not in by or b not in by:
+                return f"{a} ≤ {b}: n/a (not measured)"
+            return (f"{a} ≤ {b}: {'yes' if by[a] <= by[b] else '**no**'} "
+                    f"({by[a] * 1e3:.3f} vs {by[b] * 1e3:.3f} ms)")
+        lines += ["", "Criterion 5 as measured: " + "; ".join(
+            check(a, b) for a, b in (("W3A8", "W4A8"), ("W2A8", "W4A8"),
+                                     ("W4A8", "W8A8")))
+                  + ". Medians of one run on a shared 2-core machine: "
+                  "differences of a few % are within its noise."]
+    if any(counts for _, _, _, counts, _ in sections):
+        lines += ["", "## ONNX Runtime's optimized int8 graphs", "",
+                  "Op types of the graph ORT ran (`optimizedModelFilePath`): the QDQ "
+                  "convolutions and matmuls became QLinear kernels.", ""]
+        for model, _, _, counts, _ in sections:
+            if counts:
+                ops = ", ".join(f"{op} {n}" for op, n in counts.most_common())
+                lines.append(f"- {model.title}: {ops}")
     with open(args.output, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
