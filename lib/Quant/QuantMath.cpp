@@ -327,39 +327,70 @@ double qopt::squaredError(llvm::ArrayRef<float> w, const QuantParams &p) {
   return error;
 }
 
+std::pair<int64_t, int64_t> qopt::uniformWeightRange(unsigned bits) {
+  assert(bits >= 2 && bits <= 32 && "unsupported storage width");
+  if (bits == 2)
+    return signedRange(2);
+  int64_t qmax = signedRange(bits).second;
+  return {-qmax, qmax};
+}
+
+QuantParams qopt::uniformWeightParams(double scale, unsigned bits) {
+  assert(scale > 0.0 && "invalid scale");
+  QuantParams p;
+  std::tie(p.qmin, p.qmax) = uniformWeightRange(bits);
+  p.scale = scale;
+  return p;
+}
+
+QuantParams qopt::uniformWeightParamsForClip(double clip, unsigned bits) {
+  assert(std::isfinite(clip) && clip >= 0.0 && "invalid clip");
+  if (bits != 2)
+    return chooseSymmetric(clip, bits);
+  return uniformWeightParams(clip > 0.0 ? clip / 2.0 : kMinScale, bits);
+}
+
+double qopt::minimizeOnInterval(llvm::function_ref<double(double)> error,
+                                double hi, llvm::ArrayRef<double> seeds) {
+  assert(hi > 0.0 && "empty interval");
+  double best = hi, bestError = error(hi);
+  // Strict improvement only, so ties keep the earlier candidate.
+  auto consider = [&](double x) {
+    if (x <= 0.0 || x > hi)
+      return;
+    double e = error(x);
+    if (e < bestError) {
+      bestError = e;
+      best = x;
+    }
+  };
+  for (double x : seeds)
+    consider(x);
+  constexpr int kCoarse = 100;
+  double step = hi / kCoarse;
+  for (int k = kCoarse - 1; k >= 1; --k)
+    consider(k * step);
+  constexpr int kRefinements = 3;
+  for (int r = 0; r < kRefinements; ++r) {
+    step /= 10.0;
+    double centre = best;
+    for (int k = 10; k >= -10; --k)
+      consider(centre + k * step);
+  }
+  return best;
+}
+
 double qopt::mseClipSymmetric(llvm::ArrayRef<float> w, unsigned bits) {
   double absMax = 0.0;
   for (float x : w)
     absMax = std::max(absMax, std::fabs(double(x)));
   if (absMax == 0.0)
     return 0.0;
-  auto error = [&](double clip) {
-    return squaredError(w, chooseSymmetric(clip, bits));
-  };
-  double bestClip = absMax, bestError = error(absMax);
-  // Strict improvement only, scanning from the top, so ties keep the larger
-  // clip.
-  auto consider = [&](double clip) {
-    if (clip <= 0.0 || clip > absMax)
-      return;
-    double e = error(clip);
-    if (e < bestError) {
-      bestError = e;
-      bestClip = clip;
-    }
-  };
-  constexpr int kCoarse = 100;
-  double step = absMax / kCoarse;
-  for (int k = kCoarse - 1; k >= 1; --k)
-    consider(k * step);
-  constexpr int kRefinements = 3;
-  for (int r = 0; r < kRefinements; ++r) {
-    step /= 10.0;
-    double centre = bestClip;
-    for (int k = 10; k >= -10; --k)
-      consider(centre + k * step);
-  }
-  return bestClip;
+  return minimizeOnInterval(
+      [&](double clip) {
+        return squaredError(w, uniformWeightParamsForClip(clip, bits));
+      },
+      absMax);
 }
 
 std::vector<QuantParams> qopt::chooseWeightParams(llvm::ArrayRef<float> w,
@@ -377,7 +408,7 @@ std::vector<QuantParams> qopt::chooseWeightParams(llvm::ArrayRef<float> w,
       absMax = std::max(absMax, std::fabs(double(x)));
     if (range == WeightRange::Mse)
       absMax = mseClipSymmetric(channel, bits);
-    params.push_back(chooseSymmetric(absMax, bits));
+    params.push_back(uniformWeightParamsForClip(absMax, bits));
   }
   return params;
 }

@@ -2,26 +2,26 @@
 // RUN: qopt-mlir %s -split-input-file --qopt-correct-bias="weight-bits=2 per-channel=false" | FileCheck %s --check-prefix=TENSOR
 // RUN: %python %S/Inputs/bias_reference.py | FileCheck %s --check-prefix=REF
 
-// conv → [activation] → conv with 2-bit weights (levels -1, 0, 1 times
-// max|W| per output channel, or of the whole tensor with per-channel=false).
-// The first conv records x ~ N([2, 0, 5], [0, 1, 2]²). W2 = [[0.375, 1,
-// -0.4375], [0.25, 0.125, 0.0625]] rounds to ε = [[-0.375, 0, 0.4375], [0,
-// -0.125, -0.0625]] per channel, [[-0.375, 0, 0.4375], [-0.25, -0.125,
-// -0.0625]] per tensor; b2 = [0.25, -0.5] becomes b2 - ε·E[x]. The expected values come from
+// conv → [activation] → conv with 2-bit weights (levels -2, -1, 0, 1 times
+// max|W| / 2 per output channel, or of the whole tensor with
+// per-channel=false). The first conv records x ~ N([2, 0, 5], [0, 1, 2]²).
+// W2 = [[0.375, 1, -0.4375], [0.25, 0.125, 0.0625]] rounds to
+// ε = [[0.125, -0.5, -0.0625], [-0.125, 0, -0.0625]] per channel,
+// [[0.125, -0.5, -0.0625], [-0.25, -0.125, -0.0625]] per tensor; b2 = [0.25, -0.5] becomes b2 - ε·E[x]. The expected values come from
 // Inputs/bias_reference.py (E[x] by numerical integration):
-// REF: identity per-channel=true: -1.187500e+00, -1.875000e-01
-// REF: identity per-channel=false: -1.187500e+00, 3.125000e-01
-// REF: relu per-channel=true: -1.18925357, -0.137381703
-// REF: relu per-channel=false: -1.18925357, 0.362618297
-// REF: relu6 per-channel=true: -1.01618159, -0.162106261
-// REF: relu6 per-channel=false: -1.01618159, 0.337893724
+// REF: identity per-channel=true: 3.125000e-01, 6.250000e-02
+// REF: identity per-channel=false: 3.125000e-01, 3.125000e-01
+// REF: relu per-channel=true: 0.512221634, 0.0627505183
+// REF: relu per-channel=false: 0.512221634, 0.362618297
+// REF: relu6 per-channel=true: 0.487497091, 0.0380259492
+// REF: relu6 per-channel=false: 0.487497091, 0.337893724
 
 // Identity: E[x] = mean = [2, 0, 5].
 // CHECK-LABEL: func.func @identity
-// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<[-1.187500e+00, -1.875000e-01]> : tensor<2xf32>}>
+// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<[3.125000e-01, 6.250000e-02]> : tensor<2xf32>}>
 // CHECK: tosa.conv2d %{{.*}}, %{{.*}}, %[[B]]
 // TENSOR-LABEL: func.func @identity
-// TENSOR: %[[B:.*]] = "tosa.const"() <{values = dense<[-1.187500e+00, 3.125000e-01]> : tensor<2xf32>}>
+// TENSOR: %[[B:.*]] = "tosa.const"() <{values = dense<3.125000e-01> : tensor<2xf32>}>
 // TENSOR: tosa.conv2d %{{.*}}, %{{.*}}, %[[B]]
 func.func @identity(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %w1 = "tosa.const"() {values = dense<[[[[1.0]]], [[[1.0]]], [[[1.0]]]]> : tensor<3x1x1x1xf32>} : () -> tensor<3x1x1x1xf32>
@@ -38,10 +38,10 @@ func.func @identity(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
 
 // ReLU: E[x] = γ·φ(−β/γ) + β·(1 − Φ(−β/γ)), = β when γ = 0.
 // CHECK-LABEL: func.func @relu
-// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<[-1.18925357, -0.137381703]> : tensor<2xf32>}>
+// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<[0.512221634, 0.0627505183]> : tensor<2xf32>}>
 // CHECK: tosa.conv2d %{{.*}}, %{{.*}}, %[[B]]
 // TENSOR-LABEL: func.func @relu
-// TENSOR: %[[B:.*]] = "tosa.const"() <{values = dense<[-1.18925357, 0.362618297]> : tensor<2xf32>}>
+// TENSOR: %[[B:.*]] = "tosa.const"() <{values = dense<[0.512221634, 0.362618297]> : tensor<2xf32>}>
 // TENSOR: tosa.conv2d %{{.*}}, %{{.*}}, %[[B]]
 func.func @relu(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %w1 = "tosa.const"() {values = dense<[[[[1.0]]], [[[1.0]]], [[[1.0]]]]> : tensor<3x1x1x1xf32>} : () -> tensor<3x1x1x1xf32>
@@ -59,10 +59,10 @@ func.func @relu(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
 
 // ReLU6: the mean of the normal clipped to [0, 6].
 // CHECK-LABEL: func.func @relu6
-// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<[-1.01618159, -0.162106261]> : tensor<2xf32>}>
+// CHECK: %[[B:.*]] = "tosa.const"() <{values = dense<[0.487497091, 0.0380259492]> : tensor<2xf32>}>
 // CHECK: tosa.conv2d %{{.*}}, %{{.*}}, %[[B]]
 // TENSOR-LABEL: func.func @relu6
-// TENSOR: %[[B:.*]] = "tosa.const"() <{values = dense<[-1.01618159, 0.337893724]> : tensor<2xf32>}>
+// TENSOR: %[[B:.*]] = "tosa.const"() <{values = dense<[0.487497091, 0.337893724]> : tensor<2xf32>}>
 // TENSOR: tosa.conv2d %{{.*}}, %{{.*}}, %[[B]]
 func.func @relu6(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %w1 = "tosa.const"() {values = dense<[[[[1.0]]], [[[1.0]]], [[[1.0]]]]> : tensor<3x1x1x1xf32>} : () -> tensor<3x1x1x1xf32>

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace qopt {
 
@@ -146,22 +147,43 @@ std::pair<double, double> mseRange(const Histogram &h, unsigned bits);
 /// zero-width, gives its own range widened to contain 0.
 std::pair<double, double> klRange(const Histogram &h, unsigned bits);
 
+/// The integer grid of uniform `bits` weights: narrow symmetric
+/// [-(2^(b-1)-1), 2^(b-1)-1] from 3 bits up (so that -128 never appears at 8
+/// bits), and the full signed range [-2, 1] at 2 bits, where the narrow
+/// range would be ternary's {-1, 0, 1}. Requires bits in [2, 32].
+std::pair<int64_t, int64_t> uniformWeightRange(unsigned bits);
+
+/// The uniform `bits` weight parameters with a given scale > 0.
+QuantParams uniformWeightParams(double scale, unsigned bits);
+
+/// The uniform `bits` weight parameters whose largest-magnitude level is
+/// `clip` >= 0: scale clip / 2 at 2 bits (the -2 level reaches -clip, the +1
+/// level clip / 2), chooseSymmetric(clip, bits) above; 0 gives kMinScale.
+QuantParams uniformWeightParamsForClip(double clip, unsigned bits);
+
+/// The x in (0, hi] minimizing `error`, by a grid of 100 steps from hi down
+/// (plus the `seeds` inside the interval) refined three times tenfold
+/// around the best; ties keep the earlier candidate, hi first. hi > 0.
+double minimizeOnInterval(llvm::function_ref<double(double)> error, double hi,
+                          llvm::ArrayRef<double> seeds = {});
+
 /// sum (w - dequantize(quantize(w, p)))^2.
 double squaredError(llvm::ArrayRef<float> w, const QuantParams &p);
 
-/// Symmetric clip value c in (0, max|w|] minimizing squaredError(w,
-/// chooseSymmetric(c, bits)) (grid + refinement; ties keep the larger c).
-/// Returns 0 for empty or all-zero weights.
+/// Clip value c in (0, max|w|] minimizing squaredError(w,
+/// uniformWeightParamsForClip(c, bits)) (minimizeOnInterval; ties keep the
+/// larger c). Returns 0 for empty or all-zero weights.
 double mseClipSymmetric(llvm::ArrayRef<float> w, unsigned bits);
 
 /// How a weight channel's clip value is chosen: its max |w|, or
 /// mseClipSymmetric.
 enum class WeightRange { MinMax, Mse };
 
-/// The symmetric `bits` parameters of every channel of a weight tensor, as
+/// The uniform `bits` parameters of every channel of a weight tensor, as
 /// qopt quantizes weights: element i of the row-major `w` belongs to channel
 /// (i / stride) % channels (one channel: per tensor), and each channel is
-/// clipped by `range`.
+/// clipped by `range` (uniformWeightParamsForClip of max|w| or of
+/// mseClipSymmetric).
 std::vector<QuantParams> chooseWeightParams(llvm::ArrayRef<float> w,
                                             int64_t channels, int64_t stride,
                                             unsigned bits, WeightRange range);

@@ -125,7 +125,9 @@ def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
 
     Bit widths 2..8 are selectable globally (`weight-bits`, `act-bits`) and
     per layer (`layer-bits`); widths below 8 use narrow storage such as
-    `i8<-8:7>`. Activation ranges come from the statistics by min-max,
+    `i8<-8:7>`. Weights are narrow symmetric (`[-7, 7]` at 4 bits) except at
+    2 bits, whose narrow range would be ternary: there they use all four
+    levels `[-2, 1]`, the `-2` level at the clip value. Activation ranges come from the statistics by min-max,
     percentile, MSE-optimal clipping or KL divergence; weight ranges from
     the weights themselves by min-max or MSE-optimal clipping.
 

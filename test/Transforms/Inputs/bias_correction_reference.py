@@ -51,9 +51,10 @@ def tensor(i, source, lo, hi, mean):
 
 
 def expected(correct):
-    s = np.abs(W2).reshape(2, -1).max(axis=1)  # per output channel, qmax 1
+    # Per output channel, 2 bits: levels -2..1, the -2 level at max |w|.
+    s = np.abs(W2).reshape(2, -1).max(axis=1) / 2
     eps = s[:, None, None, None] * np.clip(
-        np.round(W2 / s[:, None, None, None]), -1, 1) - W2
+        np.round(W2 / s[:, None, None, None]), -2, 1) - W2
     axis = np.array([2 / 3, 1.0, 2 / 3])
     cov = axis[:, None] * axis[None, :]
     shift = np.einsum("ohwi,i,hw->o", eps, MEAN, cov)

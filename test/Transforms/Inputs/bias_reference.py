@@ -39,8 +39,8 @@ def corrected(mean_x, per_channel):
     absmax = np.abs(W2).max(axis=1, keepdims=True)
     if not per_channel:
         absmax = np.full_like(absmax, np.abs(W2).max())
-    scale = absmax / 1.0  # qmax = 1 at 2 bits
-    eps = np.clip(np.round(W2 / scale), -1, 1) * scale - W2
+    scale = absmax / 2.0  # 2 bits: levels -2..1, -2 at -max|w|
+    eps = np.clip(np.round(W2 / scale), -2, 1) * scale - W2
     return B2 - eps @ mean_x
 
 

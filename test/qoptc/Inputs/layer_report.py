@@ -129,14 +129,16 @@ def fake_quant(v, scale, zp, qmin, qmax):
 
 
 def weight_quant(w, axis, bits):
-    """Per-channel symmetric narrow range: (dequantized w, scales)."""
+    """Per-channel symmetric narrow range, [-2, 1] at 2 bits with the -2
+    level at max |w|: (dequantized w, scales)."""
     qmax = (1 << (bits - 1)) - 1
+    qmin = -2 if bits == 2 else -qmax
     moved = np.moveaxis(w.astype(np.float64), axis, 0)
-    scales = np.abs(moved.reshape(len(moved), -1)).max(axis=1) / qmax
+    scales = np.abs(moved.reshape(len(moved), -1)).max(axis=1) / -qmin
     shape = [1] * w.ndim
     shape[axis] = -1
     s = scales.reshape(shape)
-    return np.clip(np.round(w / s), -qmax, qmax) * s, scales
+    return np.clip(np.round(w / s), qmin, qmax) * s, scales
 
 
 def sqnr(ref, x):
