@@ -106,6 +106,12 @@ KernelIsa hostKernelIsa() {
       [](StringRef arch, auto has) { return selectKernelIsa(arch, has); });
 }
 
+std::optional<KernelIsa> resolveKernelIsa(StringRef option) {
+  if (option == "host")
+    return hostKernelIsa();
+  return parseKernelIsa(option);
+}
+
 std::optional<TableIsa> parseTableIsa(StringRef name) {
   return StringSwitch<std::optional<TableIsa>>(name)
       .Case("gather", TableIsa::Gather)

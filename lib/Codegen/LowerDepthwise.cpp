@@ -387,14 +387,11 @@ struct LowerDepthwise : qopt::impl::LowerDepthwiseBase<LowerDepthwise> {
                                "be positive");
       return signalPassFailure();
     }
-    std::optional<qopt::KernelIsa> kernelIsa =
-        isa == "host" ? std::optional(qopt::hostKernelIsa())
-                      : qopt::parseKernelIsa(isa);
+    std::optional<qopt::KernelIsa> kernelIsa = qopt::resolveKernelIsa(isa);
     if (!kernelIsa) {
       getOperation().emitError()
-          << "qopt-lower-depthwise: unknown isa '" << isa
-          << "' (expected host, generic, avx2, avx512, avx-vnni, "
-             "avx512-vnni, neon, dotprod or i8mm)";
+          << "qopt-lower-depthwise: unknown isa '" << isa << "' (expected "
+          << qopt::kKernelIsaSpellings << ")";
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());

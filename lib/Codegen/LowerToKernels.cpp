@@ -1050,12 +1050,10 @@ struct LowerToKernels : public qopt::impl::LowerToKernelsBase<LowerToKernels> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    std::optional<KernelIsa> kernelIsa =
-        isa == "host" ? std::optional(hostKernelIsa()) : parseKernelIsa(isa);
+    std::optional<KernelIsa> kernelIsa = resolveKernelIsa(isa);
     if (!kernelIsa) {
       func.emitError() << "qopt-lower-to-kernels: unknown isa '" << isa
-                       << "' (expected host, generic, avx2, avx512, "
-                          "avx-vnni, avx512-vnni, neon, dotprod or i8mm)";
+                       << "' (expected " << kKernelIsaSpellings << ")";
       return signalPassFailure();
     }
     std::vector<Problem> problems;

@@ -44,6 +44,12 @@ selectKernelIsa(llvm::StringRef arch,
 KernelIsa selectKernelIsa(const llvm::TargetMachine &machine);
 /// The same for the machine this runs on.
 KernelIsa hostKernelIsa();
+/// An `isa` pass option: "host" (hostKernelIsa) or a parseKernelIsa name.
+std::optional<KernelIsa> resolveKernelIsa(llvm::StringRef option);
+/// The spellings resolveKernelIsa accepts, for diagnostics.
+constexpr llvm::StringLiteral kKernelIsaSpellings =
+    "host, generic, avx2, avx512, avx-vnni, avx512-vnni, neon, dotprod or "
+    "i8mm";
 
 /// How 8-bit table lookups (`tosa.table` on int8) are vectorized.
 enum class TableIsa {

@@ -59,10 +59,10 @@ mlir::Value widenWithZeros(mlir::OpBuilder &b, mlir::Location loc,
 
 /// The first `count` weights of a tile packed by packTile with `book`'s
 /// codes, from `bytes` (vector<packedTileBytes(count) x i8>), decoded in
-/// registers into vector<count x i8>: fields taken apart with shifts and
-/// masks, then sign extension (two's complement codebooks) or a byte table
-/// lookup, `pshufb` on x86 (AVX2 and up), `tbl` on AArch64, compares and
-/// selects for the generic ISA.
+/// registers into vector<count x i8>: fields taken apart with per-lane
+/// masks, then a byte table lookup of the codebook, `pshufb` on x86 (AVX2
+/// and up) and `tbl` on AArch64; the generic ISA sign-extends two's
+/// complement codes and compares and selects others.
 mlir::Value decodeWeights(mlir::OpBuilder &b, mlir::Location loc, KernelIsa isa,
                           const Codebook &book, mlir::Value bytes,
                           int64_t count);

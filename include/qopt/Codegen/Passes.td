@@ -55,8 +55,8 @@ def LowerToKernels : Pass<"qopt-lower-to-kernels", "mlir::func::FuncOp"> {
     Integer weights that take at most 16 distinct values (every format below
     8 bits: uniform 4/3/2-bit, ternary, binary, PWLQ's levels) are stored as
     packed 1-, 2-, 3- or 4-bit codes into the layer's codebook and widened
-    in registers: shifts and masks, then sign extension for two's complement
-    ranges or a byte table lookup (`pshufb`, `tbl`) for other value sets
+    in registers: shifts and masks, then a byte table lookup of the codebook
+    (`pshufb`, `tbl`; sign extension or compares and selects for `generic`)
     (docs/Kernels.md gives the layouts and the bit order).
     Ops the kernels do not cover are left to the upstream lowering.
   }];
@@ -167,9 +167,9 @@ def LowerDepthwise : Pass<"qopt-lower-depthwise", "mlir::func::FuncOp"> {
     Integer weights that take at most 16 values are stored as packed 1-,
     2-, 3- or 4-bit codes, one tile of a block's channels per tap
     (`[KH][KW][blocks][bytes]`, docs/Kernels.md), and decoded in registers
-    at each tap: shifts and masks, then sign extension or a byte table
-    lookup chosen by `isa` (`pshufb` on x86 from AVX2 on, `tbl` on
-    AArch64, compares and selects for `generic`).
+    at each tap: shifts and masks, then a byte table lookup chosen by `isa`
+    (`pshufb` on x86 from AVX2 on, `tbl` on AArch64; sign extension or
+    compares and selects for `generic`).
 
     Other depthwise convolutions are left to the upstream lowering.
   }];
