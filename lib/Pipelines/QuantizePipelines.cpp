@@ -3,6 +3,7 @@
 #include "qopt/Pipelines/QuantizePipelines.h"
 
 #include "qopt/Conversion/Passes.h"
+#include "qopt/Quant/WeightFormat.h"
 #include "qopt/Transforms/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -11,6 +12,16 @@
 using namespace mlir;
 
 namespace qopt {
+
+std::string adaroundFormatError(WeightFormat format) {
+  if (format.scheme == WeightScheme::Pwlq)
+    return "adaround=true cannot be combined with weight-quant=pwlq: learned "
+           "up/down rounding is defined between neighbouring levels of a "
+           "uniform grid, and is not implemented for PWLQ's two regions";
+  return "adaround=true rounds on a uniform 2..8-bit grid; it is not "
+         "implemented for " +
+         format.bitsName() + " weights";
+}
 
 PTQPipelineOptions::PTQPipelineOptions() {
   // Nagel et al. 2021, section 4.1: equalize, absorb high biases, set weight
@@ -40,7 +51,8 @@ void buildQuantizePipeline(OpPassManager &pm,
     AdaRoundOptions adaround;
     adaround.samples.assign(options.samples.begin(), options.samples.end());
     adaround.entry = options.entry;
-    adaround.weightBits = options.weightBits;
+    // The registered pipelines check that the format is uniform.
+    adaround.weightBits = std::stoul(options.weightBits);
     adaround.perChannel = options.perChannel;
     adaround.weightRange = weightRange;
     pm.addPass(createAdaRound(adaround));
@@ -49,6 +61,7 @@ void buildQuantizePipeline(OpPassManager &pm,
   quantize.statsFile = options.stats;
   quantize.entry = options.entry;
   quantize.weightBits = options.weightBits;
+  quantize.weightQuant = options.weightQuant;
   quantize.actBits = options.actBits;
   quantize.layerBits.assign(options.layerBits.begin(), options.layerBits.end());
   quantize.perChannel = options.perChannel;
@@ -85,6 +98,14 @@ static void registerQuantizePipeline(StringRef name, StringRef description) {
         if (options.adaround && options.samples.empty())
           return errorHandler("adaround=true needs the calibration samples "
                               "(samples=FILE.npy|DIR, once per argument)");
+        if (options.adaround) {
+          llvm::Expected<WeightFormat> format =
+              parseWeightFormat(options.weightBits, options.weightQuant);
+          if (!format)
+            return errorHandler(llvm::toString(format.takeError()));
+          if (format->scheme != WeightScheme::Uniform)
+            return errorHandler(adaroundFormatError(*format));
+        }
         if (options.adaround && !options.layerBits.empty())
           return errorHandler("adaround=true rounds every layer to "
                               "weight-bits: it cannot be combined with "

@@ -77,6 +77,15 @@ void writeLayerReportJson(const LayerReport &report, raw_ostream &os) {
             const WeightReport &w = *l.weight;
             j.object([&] {
               j.attribute("bits", int64_t(w.bits));
+              j.attribute("format", w.format);
+              if (w.format == "pwlq") {
+                j.attribute("tail_step", w.tailStep);
+                j.attribute("breakpoint_ratio", w.breakpointRatio);
+                j.attributeArray("breakpoints", [&] {
+                  for (double p : w.breakpoints)
+                    j.value(p);
+                });
+              }
               j.attribute("axis",
                           w.axis ? json::Value(*w.axis) : json::Value(nullptr));
               j.attributeArray("scales", [&] {
@@ -159,11 +168,24 @@ static std::vector<std::string> layerHeader() {
           "own SQNR",     "end-to-end SQNR"};
 }
 
+/// "4", "2 ternary", "4 pwlq p/m 0.27".
+static std::string formatWeightFormat(const LayerEntry &l) {
+  if (!l.weight)
+    return "-";
+  const WeightReport &w = *l.weight;
+  std::string text = std::to_string(w.bits);
+  if (w.format != "uniform")
+    text += " " + w.format;
+  if (w.format == "pwlq")
+    text += llvm::formatv(" p/m {0:F2}", w.breakpointRatio).str();
+  return text;
+}
+
 static std::vector<std::string> layerCells(const LayerEntry &l) {
   return {std::to_string(l.id),
           l.op,
           l.location,
-          l.weight ? std::to_string(l.weight->bits) : "-",
+          formatWeightFormat(l),
           formatBits(l.inputBits),
           formatBits(l.bits),
           formatScales(l),

@@ -19,6 +19,7 @@
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Calibration/Statistics.h"
 #include "qopt/Quant/QuantMath.h"
+#include "qopt/Quant/WeightFormat.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Utils/TosaBuilders.h"
 #include "qopt/Utils/TosaQueries.h"
@@ -242,7 +243,7 @@ enum class ActRange { MinMax, Percentile, Mse, Kl };
 enum class BiasCorrection { None, Analytic, Empirical };
 
 struct LayerBits {
-  unsigned weight;
+  qopt::WeightFormat weight;
   unsigned act;
 };
 
@@ -260,9 +261,9 @@ private:
   std::optional<SmallVector<double>> inputMeans(const Group &g) const;
   LogicalResult decideActivations();
   LogicalResult quantizeWeights(Group &g);
-  FailureOr<std::vector<qopt::QuantParams>>
-  weightParams(Operation *op, ArrayRef<float> w, qopt::WeightChannels channels,
-               unsigned bits);
+  FailureOr<qopt::QuantizedWeights>
+  chooseWeights(Operation *op, ArrayRef<float> w, qopt::WeightChannels channels,
+                qopt::WeightFormat format);
   void insertCasts(func::FuncOp func);
 
   quant::UniformQuantizedType activationType(Value v, unsigned bits);
@@ -277,6 +278,7 @@ private:
   MLIRContext *ctx = nullptr;
   ActRange range = ActRange::MinMax;
   BiasCorrection correction = BiasCorrection::None;
+  qopt::WeightFormat format;
   /// E[x] per input channel of each layer, from the batch norm statistics
   /// of the layer before (bias-correction=analytic); read before any weight
   /// is quantized.
@@ -291,15 +293,14 @@ private:
 };
 
 LogicalResult QuantizePass::checkOptions(ModuleOp module) {
-  auto checkBits = [&](unsigned bits, StringRef what) -> LogicalResult {
-    if (bits >= 2 && bits <= 8)
-      return success();
-    return module.emitError() << "unsupported " << what << " bit width " << bits
-                              << ": qopt quantizes to 2..8 bits";
-  };
-  if (failed(checkBits(weightBits, "weight")) ||
-      failed(checkBits(actBits, "activation")))
-    return failure();
+  llvm::Expected<qopt::WeightFormat> parsedFormat =
+      qopt::parseWeightFormat(weightBits, weightQuant);
+  if (!parsedFormat)
+    return module.emitError() << llvm::toString(parsedFormat.takeError());
+  format = *parsedFormat;
+  if (actBits < 2 || actBits > 8)
+    return module.emitError() << "unsupported activation bit width "
+                              << actBits.getValue() << ": qopt quantizes to 2..8 bits";
   std::optional<ActRange> parsed =
       llvm::StringSwitch<std::optional<ActRange>>(actRange)
           .Case("minmax", ActRange::MinMax)
@@ -379,15 +380,19 @@ LogicalResult QuantizePass::parseLayerBits(func::FuncOp func) {
   for (const std::string &entry : layerBits) {
     auto [key, value] = StringRef(entry).split('=');
     auto [w, a] = value.split('/');
-    unsigned wb = 0, ab = actBits;
-    if (key.empty() || w.getAsInteger(10, wb) ||
-        (!a.empty() && a.getAsInteger(10, ab)))
+    unsigned ab = actBits;
+    if (key.empty() || w.empty() || (!a.empty() && a.getAsInteger(10, ab)))
       return func.emitError() << "invalid layer-bits entry '" << entry
                               << "': expected ID=W or ID=W/A";
-    if (wb < 2 || wb > 8 || ab < 2 || ab > 8)
+    llvm::Expected<qopt::WeightFormat> wf =
+        qopt::parseWeightFormat(w, weightQuant);
+    if (!wf)
+      return func.emitError() << "in layer-bits entry '" << entry
+                              << "': " << llvm::toString(wf.takeError());
+    if (ab < 2 || ab > 8)
       return func.emitError() << "unsupported bit width in layer-bits entry '"
                               << entry << "': qopt quantizes to 2..8 bits";
-    bitsByKey[key.str()] = {wb, ab};
+    bitsByKey[key.str()] = {*wf, ab};
   }
   return success();
 }
@@ -403,7 +408,7 @@ LayerBits QuantizePass::bitsFor(const Group &g) const {
     if (it != bitsByKey.end())
       return it->second;
   }
-  return {weightBits, actBits};
+  return {format, actBits};
 }
 
 /// Walks the function in program order and forms the integer groups. An op
@@ -526,17 +531,19 @@ LogicalResult QuantizePass::decideActivations() {
   return success();
 }
 
-/// The scales recorded by qopt-adaround (whose weights are on that grid), or
-/// else the weight range's choice.
-FailureOr<std::vector<qopt::QuantParams>>
-QuantizePass::weightParams(Operation *op, ArrayRef<float> w,
-                           qopt::WeightChannels channels, unsigned bits) {
+/// The grid recorded by qopt-adaround (whose weights are on it), or else
+/// the format's choice.
+FailureOr<qopt::QuantizedWeights>
+QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
+                            qopt::WeightChannels channels,
+                            qopt::WeightFormat format) {
   if (!op->hasAttr(qopt::kWeightScalesAttr) &&
       !op->hasAttr(qopt::kWeightBitsAttr))
-    return qopt::chooseWeightParams(w, channels.channels, channels.stride, bits,
-                                    weightRange == "mse"
-                                        ? qopt::WeightRange::Mse
-                                        : qopt::WeightRange::MinMax);
+    return qopt::quantizeWeightTensor(w, channels.channels, channels.stride,
+                                      format,
+                                      weightRange == "mse"
+                                          ? qopt::WeightRange::Mse
+                                          : qopt::WeightRange::MinMax);
   std::optional<qopt::RecordedWeightQuant> recorded =
       qopt::getRecordedWeightQuant(op);
   if (!recorded || llvm::any_of(recorded->scales, [](double s) {
@@ -546,10 +553,13 @@ QuantizePass::weightParams(Operation *op, ArrayRef<float> w,
            << "expected '" << qopt::kWeightScalesAttr
            << "' (array<f64> of positive scales) together with '"
            << qopt::kWeightBitsAttr << "' (integer)";
-  if (recorded->bits != bits)
+  if (format.scheme != qopt::WeightScheme::Uniform ||
+      recorded->bits != format.bits)
     return op->emitError() << "weights were rounded to " << recorded->bits
                            << " bits by qopt-adaround but are quantized to "
-                           << bits << " bits here";
+                           << format.bitsName() << " (" << format.schemeName()
+                           << ") here";
+  unsigned bits = format.bits;
   if (int64_t(recorded->scales.size()) != channels.channels)
     return op->emitError() << "weights were rounded with "
                            << recorded->scales.size()
@@ -559,7 +569,7 @@ QuantizePass::weightParams(Operation *op, ArrayRef<float> w,
                            << (perChannel ? "true" : "false") << ")";
   std::vector<qopt::QuantParams> params;
   for (double s : recorded->scales)
-    params.push_back(qopt::symmetricWithScale(s, bits));
+    params.push_back(qopt::uniformWeightParams(s, bits));
   // The learned rounding survives only if nothing moved the weights since.
   for (auto [i, x] : llvm::enumerate(w)) {
     const qopt::QuantParams &p =
@@ -573,7 +583,13 @@ QuantizePass::weightParams(Operation *op, ArrayRef<float> w,
              << ", " << bits
              << " bits): a pass changed the weights after qopt-adaround";
   }
-  return params;
+  qopt::QuantizedWeights result;
+  for (auto [i, x] : llvm::enumerate(w))
+    result.values.push_back(qopt::quantize(
+        x, params[(int64_t(i) / channels.stride) % channels.channels]));
+  result.scales.assign(recorded->scales.begin(), recorded->scales.end());
+  std::tie(result.qmin, result.qmax) = qopt::uniformWeightRange(bits);
+  return result;
 }
 
 void QuantizePass::computeAnalyticInputMeans(func::FuncOp func) {
@@ -625,16 +641,12 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
   int64_t axis = isa<tosa::Conv2DOp>(op) ? 0 : 2;
   qopt::WeightChannels channels = qopt::getWeightChannels(op, perChannel);
   SmallVector<float> w(wAttr.getValues<float>());
-  unsigned bits = bitsFor(g).weight;
-  FailureOr<std::vector<qopt::QuantParams>> chosen =
-      weightParams(op, w, channels, bits);
+  qopt::WeightFormat wf = bitsFor(g).weight;
+  FailureOr<qopt::QuantizedWeights> chosen = chooseWeights(op, w, channels, wf);
   if (failed(chosen))
     return failure();
-  std::vector<qopt::QuantParams> &params = *chosen;
-  SmallVector<int64_t> q(w.size());
-  for (size_t i = 0; i < w.size(); ++i)
-    q[i] = qopt::quantize(
-        w[i], params[(int64_t(i) / channels.stride) % channels.channels]);
+  ArrayRef<int64_t> q = chosen->values;
+  ArrayRef<double> scales = chosen->scales;
 
   // Read while the weights and bias are still float constants.
   SmallVector<double> meanShift;
@@ -644,9 +656,8 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
       SmallVector<double> error;
       for (size_t i = 0; i < w.size(); ++i)
         error.push_back(
-            qopt::dequantize(
-                q[i],
-                params[(int64_t(i) / channels.stride) % channels.channels]) -
+            scales[(int64_t(i) / channels.stride) % channels.channels] *
+                double(q[i]) -
             w[i]);
       meanShift = layer->meanShift(error, *mean);
     }
@@ -656,10 +667,17 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
   Location loc = weight.getLoc();
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
   auto signedFlag = quant::QuantizationFlags::Signed;
-  SmallVector<double> scales = llvm::map_to_vector(
-      params, [](const qopt::QuantParams &p) { return p.scale; });
   op->removeAttr(qopt::kWeightScalesAttr);
   op->removeAttr(qopt::kWeightBitsAttr);
+  op->setAttr(qopt::kWeightFormatAttr, b.getStringAttr(wf.schemeName()));
+  if (wf.scheme == qopt::WeightScheme::Pwlq)
+    op->setAttr(qopt::kPwlqAttr,
+                b.getDictionaryAttr(
+                    {b.getNamedAttr("bits", b.getI32IntegerAttr(wf.bits)),
+                     b.getNamedAttr("tail_step",
+                                    b.getI64IntegerAttr(chosen->tailStep)),
+                     b.getNamedAttr("breakpoints", b.getDenseF64ArrayAttr(
+                                                       chosen->breakpoints))}));
 
   // A constant of `storage` integers read as `qtype`, in float.
   auto dequantizedConst = [&](RankedTensorType floatType, Type storage,
@@ -684,8 +702,8 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
 
   op->setOperand(
       1, dequantizedConst(wType, i8, q,
-                          perAxisOrTensor(i8, scales, axis, params[0].qmin,
-                                          params[0].qmax)));
+                          perAxisOrTensor(i8, scales, axis, chosen->qmin,
+                                          chosen->qmax)));
   eraseIfDead(weight);
 
   // Bias in s_in · s_w[c], as i32.

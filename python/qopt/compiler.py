@@ -319,7 +319,8 @@ def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
             per_channel=True, act_range=None, weight_range=None,
             layer_bits=None, simulate=False, int_io=False, stats=None,
             pipeline="quantize", equalize=None, relu6=None,
-            absorb_high_bias=None, bias_correction=None, adaround=None):
+            absorb_high_bias=None, bias_correction=None, adaround=None,
+            weight_quant="uniform"):
     """Quantizes a float model (Model, .mlir or .onnx path).
 
     With `calibration` samples (or a `stats` file) the result is integer TOSA
@@ -334,7 +335,8 @@ def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
     `bias_correction` ("none", "analytic" or "empirical"), `adaround`
     (learned rounding on the `calibration` samples, qopt-adaround),
     `act_range` ("minmax", "percentile", "mse" or "kl") and `weight_range`
-    ("minmax" or "mse")."""
+    ("minmax" or "mse"). `weight_bits` is 2..8, "ternary" or "binary";
+    `weight_quant` is "uniform" or "pwlq" (piecewise linear, 3..8 bits)."""
     _check_pipeline(pipeline)
     model = _as_model(model)
     if calibration is None and stats is None:
@@ -344,7 +346,7 @@ def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
                                os.path.join(work, "model.stats"), pipeline,
                                equalize, relu6, absorb_high_bias)
     options = [f"stats={stats}", f"weight-bits={weight_bits}",
-               f"act-bits={act_bits}",
+               f"weight-quant={weight_quant}", f"act-bits={act_bits}",
                f"per-channel={_flag(per_channel)}",
                f"simulate={_flag(simulate)}", f"int-io={_flag(int_io)}"]
     if adaround:
@@ -408,7 +410,8 @@ def report(model, samples, directory, calibration=None, stats=None,
            name=None, weight_bits=8, act_bits=8, per_channel=True,
            act_range=None, weight_range=None, layer_bits=None,
            pipeline="quantize", equalize=None, relu6=None,
-           absorb_high_bias=None, bias_correction=None, adaround=None):
+           absorb_high_bias=None, bias_correction=None, adaround=None,
+           weight_quant="uniform"):
     """Quantizes a float model as `compile` does (same options) and measures
     where it loses accuracy: `qoptc --report` writes `<name>.report.json`,
     `.md` and a self-contained `.html` chart into `directory` (with the
@@ -421,7 +424,7 @@ def report(model, samples, directory, calibration=None, stats=None,
     os.makedirs(directory, exist_ok=True)
     name = _c_name(name, model.path)
     args = [f"--pipeline={pipeline}", f"--weight-bits={weight_bits}",
-            f"--act-bits={act_bits}", f"--per-channel={_flag(per_channel)}"]
+            f"--weight-quant={weight_quant}", f"--act-bits={act_bits}", f"--per-channel={_flag(per_channel)}"]
     args += ["--" + option for option in _step_options(
         equalize, relu6, absorb_high_bias, bias_correction, adaround,
         act_range, weight_range)]

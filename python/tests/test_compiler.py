@@ -71,10 +71,31 @@ def test_errors_are_qopt_errors(tmp_path, float_model):
     bad.write_text("func.func @main( {")
     with pytest.raises(qopt.QoptError, match="bad.mlir"):
         qopt.load(str(bad))(np.zeros([1], np.float32))
-    with pytest.raises(qopt.QoptError, match="2..8 bits"):
+    with pytest.raises(qopt.QoptError, match="2..8, ternary or binary"):
         qopt.compile(float_model, calibration=np.zeros([1, 32, 32, 3],
                                                        np.float32),
                      weight_bits=9)
+
+
+@pytest.mark.parametrize("bits,quant", [(3, "uniform"), (4, "pwlq"),
+                                        (3, "pwlq"), ("ternary", "uniform"),
+                                        ("binary", "uniform")])
+def test_low_bit_formats_simulate_exactly(float_model, samples, bits, quant):
+    """The QDQ simulation and the integer graph agree bit for bit."""
+    options = dict(calibration=samples[0], weight_bits=bits,
+                   weight_quant=quant, int_io=True)
+    integer = qopt.compile(float_model, **options)
+    simulated = qopt.compile(float_model, simulate=True, **options)
+    x = np.random.default_rng(2).integers(-128, 128, [4, 1, 32, 32, 3],
+                                          dtype=np.int8)
+    assert np.array_equal(integer(x), simulated(x))
+
+
+def test_pwlq_with_two_bits_is_an_error(float_model):
+    with pytest.raises(qopt.QoptError, match="at least 3 bits"):
+        qopt.compile(float_model, calibration=np.zeros([1, 32, 32, 3],
+                                                       np.float32),
+                     weight_bits=2, weight_quant="pwlq")
 
 
 def test_save_writes_object_header_and_library(quantized, tmp_path):

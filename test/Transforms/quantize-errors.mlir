@@ -1,6 +1,14 @@
 // User-facing errors of qopt-quantize, each with its location.
 // RUN: split-file %s %t
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats weight-bits=9" 2>&1 | FileCheck %s --check-prefix=BITS
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats weight-bits=1" 2>&1 | FileCheck %s --check-prefix=BITS1
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats weight-bits=0" 2>&1 | FileCheck %s --check-prefix=BITS0
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats weight-bits=three" 2>&1 | FileCheck %s --check-prefix=BITSX
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats weight-bits=2 weight-quant=pwlq" 2>&1 | FileCheck %s --check-prefix=PWLQ2
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats weight-bits=ternary weight-quant=pwlq" 2>&1 | FileCheck %s --check-prefix=PWLQT
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats weight-quant=kmeans" 2>&1 | FileCheck %s --check-prefix=QUANT
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats layer-bits=1=binary/1" 2>&1 | FileCheck %s --check-prefix=LAYERA
+// RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats layer-bits=1=1" 2>&1 | FileCheck %s --check-prefix=LAYER1
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats act-bits=1" 2>&1 | FileCheck %s --check-prefix=ABITS
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats act-range=entropy" 2>&1 | FileCheck %s --check-prefix=RANGE
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/graph.stats bias-correction=data" 2>&1 | FileCheck %s --check-prefix=CORRECTION
@@ -12,11 +20,19 @@
 // RUN: qopt-mlir %t/recorded.mlir -split-input-file --qopt-quantize="stats=%t/recorded.stats" --verify-diagnostics
 
 // Option errors are reported on the module and fail the pass.
-// BITS: error: unsupported weight bit width 9: qopt quantizes to 2..8 bits
+// BITS: graph.mlir:{{[0-9]+}}:{{[0-9]+}}: error: unsupported weight bit width '9': expected 2..8, ternary or binary
+// BITS1: graph.mlir:{{[0-9]+}}:{{[0-9]+}}: error: unsupported weight bit width '1': expected 2..8, ternary or binary
+// BITS0: error: unsupported weight bit width '0': expected 2..8, ternary or binary
+// BITSX: error: unsupported weight bit width 'three': expected 2..8, ternary or binary
+// PWLQ2: error: weight-quant=pwlq needs at least 3 bits (one region bit, and a centre region with zero and one level on each side); got 2
+// PWLQT: error: weight-quant=pwlq splits a uniform range into two regions; ternary weights have no such range
+// QUANT: error: unknown weight-quant 'kmeans': expected uniform or pwlq
+// LAYERA: error: unsupported bit width in layer-bits entry '1=binary/1'
+// LAYER1: error: in layer-bits entry '1=1': unsupported weight bit width '1'
 // ABITS: error: unsupported activation bit width 1: qopt quantizes to 2..8 bits
 // RANGE: error: unknown act-range 'entropy': expected minmax, percentile, mse or kl
 // CORRECTION: error: unknown bias-correction 'data': expected none, analytic or empirical
-// LAYER: error: unsupported bit width in layer-bits entry '1=12'
+// LAYER: error: in layer-bits entry '1=12': unsupported weight bit width '12'
 // MISSING: error: {{.*}}missing.stats
 // MISMATCH: graph.mlir:{{[0-9]+}}:{{[0-9]+}}: error: statistics file '{{.*}}other.stats' does not match the graph: tensor #1 is tosa.clamp 'tensor<1x4xf32>' here but tosa.clamp [1, 8] in the file
 // COUNT: graph.mlir:{{[0-9]+}}:{{[0-9]+}}: error: statistics file '{{.*}}short.stats' does not match the graph: 1 tensors in the file, 2 activations in 'main'
@@ -40,7 +56,7 @@ func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[0.2]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
-  // expected-error @+1 {{weights were rounded to 4 bits by qopt-adaround but are quantized to 8 bits here}}
+  // expected-error @+1 {{weights were rounded to 4 bits by qopt-adaround but are quantized to 8 (uniform) here}}
   %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.weight_bits = 4 : i32, qopt.weight_scales = array<f64: 0.1, 0.1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   return %c : tensor<1x2x2x2xf32>
 }

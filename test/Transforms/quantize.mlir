@@ -74,9 +74,9 @@ func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
 // CHECK-LABEL: func.func @main
 // CHECK: %[[W:.*]] = "tosa.const"() <{values = dense<{{\[}}{{\[}}{{\[}}[50]]], {{\[}}{{\[}}[-50]]]]> : tensor<2x1x1x1xi8>}>
 // CHECK: quant.scast %[[W]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {1.000000e-02,5.000000e-03}>>
-// CHECK-NOT: qopt.weight
-// CHECK: tosa.conv2d
-// CHECK-NOT: qopt.weight
+// CHECK-NOT: qopt.weight_
+// CHECK: tosa.conv2d {{.*}}qopt.weight_format = "uniform"
+// CHECK-NOT: qopt.weight_scales
 func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[-0.25]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
   %b = "tosa.const"() {values = dense<[0.1, -0.2]> : tensor<2xf32>} : () -> tensor<2xf32>

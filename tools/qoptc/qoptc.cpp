@@ -111,9 +111,14 @@ static cl::opt<bool>
     adaround("adaround", cl::cat(quantCategory),
              cl::desc("AdaRound learned rounding on the --samples "
                       "(qopt-adaround)"));
-static cl::opt<unsigned> weightBits("weight-bits", cl::init(8),
-                                    cl::cat(quantCategory),
-                                    cl::desc("Weight bit width (2..8)"));
+static cl::opt<std::string>
+    weightBits("weight-bits", cl::init("8"), cl::cat(quantCategory),
+               cl::value_desc("2..8|ternary|binary"),
+               cl::desc("Weight bit width"));
+static cl::opt<std::string>
+    weightQuant("weight-quant", cl::init("uniform"), cl::cat(quantCategory),
+                cl::value_desc("uniform|pwlq"),
+                cl::desc("Weight quantizer (pwlq: piecewise linear)"));
 static cl::opt<unsigned> actBits("act-bits", cl::init(8),
                                  cl::cat(quantCategory),
                                  cl::desc("Activation bit width (2..8)"));
@@ -182,6 +187,7 @@ static cl::Option *strayQuantOption() {
                            &relu6,
                            &absorbHighBias,
                            &weightBits,
+                           &weightQuant,
                            &actBits,
                            std::addressof(layerBits),
                            &perChannel,
@@ -234,6 +240,7 @@ static std::unique_ptr<qopt::QuantizePipelineOptions> pipelineOptions() {
   set(options->relu6, relu6);
   set(options->absorbHighBias, absorbHighBias);
   set(options->weightBits, weightBits);
+  set(options->weightQuant, weightQuant);
   set(options->actBits, actBits);
   options->layerBits =
       ArrayRef(std::vector<std::string>(layerBits.begin(), layerBits.end()));
@@ -279,12 +286,13 @@ static std::string settingsText() {
   std::unique_ptr<qopt::QuantizePipelineOptions> o = pipelineOptions();
   auto flag = [](bool b) { return b ? "true" : "false"; };
   std::string text =
-      formatv("pipeline={0} weight-bits={1} act-bits={2} per-channel={3} "
+      formatv("pipeline={0} weight-bits={1} weight-quant={9} act-bits={2} "
+              "per-channel={3} "
               "act-range={4} weight-range={5} bias-correction={6} "
               "equalize={7} absorb-high-bias={8}",
               pipeline, o->weightBits, o->actBits, flag(o->perChannel),
               o->actRange, o->weightRange, o->biasCorrection, flag(o->equalize),
-              flag(o->absorbHighBias))
+              flag(o->absorbHighBias), o->weightQuant)
           .str();
   if (o->actRange == "percentile")
     text += formatv(" percentile={0}", o->percentile.getValue()).str();
@@ -410,6 +418,15 @@ int main(int argc, char **argv) {
   if (adaround && layerBits.getNumOccurrences())
     return fail("--adaround rounds every layer to --weight-bits: it cannot "
                 "be combined with --layer-bits");
+  // A bad format itself is reported by qopt-quantize, at the model.
+  if (adaround) {
+    llvm::Expected<qopt::WeightFormat> format =
+        qopt::parseWeightFormat(weightBits, weightQuant);
+    if (!format)
+      consumeError(format.takeError());
+    else if (format->scheme != qopt::WeightScheme::Uniform)
+      return fail(qopt::adaroundFormatError(*format));
+  }
   if (reportSamples.getNumOccurrences() && !report)
     return fail("--report-samples needs --report");
   if (report && !samples.getNumOccurrences() &&

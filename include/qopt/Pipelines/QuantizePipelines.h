@@ -10,6 +10,7 @@
 #define QOPT_PIPELINES_QUANTIZEPIPELINES_H
 
 #include "qopt/Pipelines/Pipelines.h"
+#include "qopt/Quant/WeightFormat.h"
 
 namespace qopt {
 
@@ -20,9 +21,14 @@ struct QuantizePipelineOptions : PrepareOptions<QuantizePipelineOptions> {
       *this, "stats", llvm::cl::desc("Statistics file from qopt-calibrate")};
   Option<std::string> entry{*this, "entry",
                             llvm::cl::desc("Function to quantize")};
-  Option<unsigned> weightBits{*this, "weight-bits",
-                              llvm::cl::desc("Weight bit width (2..8)"),
-                              llvm::cl::init(8)};
+  Option<std::string> weightBits{
+      *this, "weight-bits",
+      llvm::cl::desc("Weight bit width: 2..8, ternary or binary"),
+      llvm::cl::init("8")};
+  Option<std::string> weightQuant{
+      *this, "weight-quant",
+      llvm::cl::desc("Weight quantizer: uniform or pwlq (3..8 bits)"),
+      llvm::cl::init("uniform")};
   Option<unsigned> actBits{*this, "act-bits",
                            llvm::cl::desc("Activation bit width (2..8)"),
                            llvm::cl::init(8)};
@@ -89,6 +95,9 @@ void buildQuantizePipeline(mlir::OpPassManager &pm,
 /// (keep-qdq=true) becomes integer TOSA, or with `simulate` its executable
 /// simulation.
 void buildLowerQDQPipeline(mlir::OpPassManager &pm, bool simulate);
+
+/// Why adaround=true refuses a non-uniform weight format.
+std::string adaroundFormatError(WeightFormat format);
 
 /// Registers `--qopt-quantize-pipeline` and `--qopt-ptq-pipeline` with the
 /// global registry.

@@ -42,6 +42,13 @@ struct Sqnr {
 
 struct WeightReport {
   unsigned bits = 0;
+  /// qopt.weight_format: uniform, pwlq, ternary or binary.
+  std::string format = "uniform";
+  /// PWLQ: the tail step j, the breakpoint p over the clip m (the same for
+  /// every channel, L1 / (L1 + j·L2)) and each channel's breakpoint.
+  int64_t tailStep = 0;
+  double breakpointRatio = 0.0;
+  std::vector<double> breakpoints;
   /// The quantized dimension of per-channel weights; nullopt per tensor.
   std::optional<int64_t> axis;
   std::vector<double> scales;

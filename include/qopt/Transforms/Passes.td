@@ -127,7 +127,25 @@ def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
     per layer (`layer-bits`); widths below 8 use narrow storage such as
     `i8<-8:7>`. Weights are narrow symmetric (`[-7, 7]` at 4 bits) except at
     2 bits, whose narrow range would be ternary: there they use all four
-    levels `[-2, 1]`, the `-2` level at the clip value. Activation ranges come from the statistics by min-max,
+    levels `[-2, 1]`, the `-2` level at the clip value.
+
+    `weight-bits=ternary` gives each output channel the values {-1, 0, +1}
+    (TWN: threshold Δ = 0.7·mean|W|, scale α = mean |W| over |W| > Δ) and
+    `binary` {-1, +1} with α = mean|W|; `weight-range` does not apply.
+    `weight-quant=pwlq` is piecewise linear quantization (Fang et al. 2020)
+    on one integer grid per layer: a b-bit weight is a region bit plus
+    b − 1 bits; the centre `[−p, p]` is narrow symmetric with step
+    `s1 = p / L1` (levels 0, ±1..±L1, `L1 = 2^(b−2) − 1`) and each tail
+    holds `L2 = 2^(b−2)` levels `±(L1 + j·i)`, `i = 1..L2`, in steps
+    `s2 = j·s1`. The weight's type has scale `s1` and storage `±(L1 + j·L2)`,
+    so the integer graph is an ordinary convolution with `2^b − 1` distinct
+    values. Per channel, `p` minimizes the squared error (seeded with the
+    paper's Gaussian closed form, then a coarse-to-fine search); `j` is
+    chosen per layer from 1 (uniform) up to values within ±64 by the total
+    squared error; each weight goes to its nearest level, ties to the even
+    level index. The op records `qopt.weight_format` (`uniform`, `pwlq`,
+    `ternary`, `binary`) and, for PWLQ, `qopt.pwlq = {bits, tail_step,
+    breakpoints}` for the report. Activation ranges come from the statistics by min-max,
     percentile, MSE-optimal clipping or KL divergence; weight ranges from
     the weights themselves by min-max or MSE-optimal clipping.
 
@@ -164,12 +182,16 @@ def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
            "Statistics file written by qopt-calibrate (required)">,
     Option<"entry", "entry", "std::string", /*default=*/"\"\"",
            "Function to quantize (default: the function named in the statistics)">,
-    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
-           "Weight bit width (2..8)">,
+    Option<"weightBits", "weight-bits", "std::string", /*default=*/"\"8\"",
+           "Weight bit width: 2..8, ternary or binary">,
+    Option<"weightQuant", "weight-quant", "std::string",
+           /*default=*/"\"uniform\"",
+           "Weight quantizer: uniform or pwlq (piecewise linear, 3..8 bits)">,
     Option<"actBits", "act-bits", "unsigned", /*default=*/"8",
            "Activation bit width (2..8)">,
     ListOption<"layerBits", "layer-bits", "std::string",
-           "Per-layer bit widths: `N=W` or `N=W/A` where N is the activation "
+           "Per-layer bit widths: `N=W` or `N=W/A` (W: 2..8, ternary or "
+           "binary) where N is the activation "
            "tensor id (from the statistics file) of the layer's output or the "
            "name of its location">,
     Option<"perChannel", "per-channel", "bool", /*default=*/"true",

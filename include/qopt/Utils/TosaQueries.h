@@ -28,6 +28,11 @@ WeightChannels getWeightChannels(mlir::Operation *op, bool perChannel);
 /// the bit width, attributes of the conv2d / depthwise_conv2d / matmul.
 constexpr llvm::StringLiteral kWeightScalesAttr = "qopt.weight_scales";
 constexpr llvm::StringLiteral kWeightBitsAttr = "qopt.weight_bits";
+/// The weight format qopt-quantize chose (WeightFormat::schemeName()), and
+/// for PWLQ a dictionary {bits, tail_step, breakpoints = array<f64>}, on
+/// the anchor of the QDQ graph, for the report.
+constexpr llvm::StringLiteral kWeightFormatAttr = "qopt.weight_format";
+constexpr llvm::StringLiteral kPwlqAttr = "qopt.pwlq";
 struct RecordedWeightQuant {
   llvm::SmallVector<double> scales;
   unsigned bits;
