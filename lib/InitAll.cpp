@@ -5,6 +5,7 @@
 #include "qopt/Codegen/KernelUtils.h"
 #include "qopt/Codegen/Passes.h"
 #include "qopt/Conversion/Passes.h"
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Pipelines/QuantizePipelines.h"
 #include "qopt/Target/Passes.h"
@@ -19,6 +20,7 @@ namespace qopt {
 void registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  registry.insert<QoptDialect>();
   registerKernelInterfaces(registry);
 }
 

@@ -40,6 +40,7 @@
 #include "qopt/Codegen/Isa.h"
 #include "qopt/Codegen/KernelUtils.h"
 #include "qopt/Codegen/Passes.h"
+#include "qopt/Utils/FullyConnected.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
@@ -210,18 +211,6 @@ static std::optional<Problem> matchConv(tosa::Conv2DOp conv) {
   return p;
 }
 
-/// Skips reshapes that keep the last axis (the output channels) in place.
-static Operation *skipReshapes(Problem &p, int64_t channels) {
-  Operation *op = p.root;
-  while (auto reshape = soleUser<tosa::ReshapeOp>(op->getResult(0))) {
-    if (reshape.getType().getShape().back() != channels)
-      break;
-    p.ops.push_back(reshape);
-    op = reshape;
-  }
-  return op;
-}
-
 /// matmul (batch 1, constant b) → reshapes → [add of a constant per-column
 /// bias] → reshapes → epilogue, as docs/QuantizedGraph.md describes.
 static std::optional<Problem> matchMatmul(tosa::MatMulOp matmul) {
@@ -263,41 +252,33 @@ static std::optional<Problem> matchMatmul(tosa::MatMulOp matmul) {
     transpose(p.weights, *w);
     p.bias.assign(p.oc, 0);
   }
-  p.root = matmul;
+  // The fully connected chain, with its bias folded into the kernel's.
+  qopt::FullyConnectedChain chain =
+      qopt::matchFullyConnected(matmul, [&](Value v) {
+        return p.isFloat ? floatValues(v).has_value()
+                         : intConstantValues(v).has_value();
+      });
   p.ops.push_back(matmul);
-  p.root = skipReshapes(p, p.oc);
-  if (auto add = soleUser<tosa::AddOp>(p.root->getResult(0))) {
-    Value other = add.getInput1() == p.root->getResult(0) ? add.getInput2()
-                                                          : add.getInput1();
-    auto type = cast<RankedTensorType>(other.getType());
-    bool perColumn =
-        type.getRank() == add.getType().getRank() &&
-        llvm::all_of(type.getShape().drop_back(),
-                     [](int64_t d) { return d == 1; }) &&
-        (type.getShape().back() == 1 || type.getShape().back() == p.oc);
+  p.ops.append(chain.before.begin(), chain.before.end());
+  if (chain.biasAdd) {
+    Value other = chain.bias->get();
     auto column = [&](int64_t c) {
-      return type.getShape().back() == 1 ? 0 : c;
+      return cast<RankedTensorType>(other.getType()).getShape().back() == 1 ? 0
+                                                                            : c;
     };
-    bool folded = false;
-    if (perColumn && p.isFloat) {
-      if (auto b = floatValues(other)) {
-        for (int64_t c = 0; c < p.oc; ++c)
-          p.floatBias[c] = (*b)[column(c)];
-        folded = true;
-      }
-    } else if (perColumn) {
-      if (auto b = intConstantValues(other)) {
-        for (int64_t c = 0; c < p.oc; ++c)
-          p.bias[c] = (*b)[column(c)];
-        folded = true;
-      }
+    if (p.isFloat) {
+      auto b = *floatValues(other);
+      for (int64_t c = 0; c < p.oc; ++c)
+        p.floatBias[c] = b[column(c)];
+    } else {
+      auto b = *intConstantValues(other);
+      for (int64_t c = 0; c < p.oc; ++c)
+        p.bias[c] = b[column(c)];
     }
-    if (folded) {
-      p.ops.push_back(add);
-      p.root = add;
-      p.root = skipReshapes(p, p.oc);
-    }
+    p.ops.push_back(chain.biasAdd);
+    p.ops.append(chain.after.begin(), chain.after.end());
   }
+  p.root = chain.output().getDefiningOp();
   if (!matchEpilogue(p))
     return std::nullopt;
   return p;

@@ -11,6 +11,7 @@
 
 #include "qopt/Conversion/Passes.h"
 #include "qopt/Quant/QuantMath.h"
+#include "qopt/Utils/FullyConnected.h"
 #include "qopt/Utils/TosaBuilders.h"
 #include "qopt/Utils/TosaQueries.h"
 
@@ -409,37 +410,25 @@ template <typename ConvOp> struct ConvPattern : IslandPattern {
 struct MatMulPattern : IslandPattern {
   using IslandPattern::IslandPattern;
 
-  static SmallVector<tosa::ReshapeOp> stripReshapes(Value &v) {
-    SmallVector<tosa::ReshapeOp> reshapes;
-    while (auto reshape = v.getDefiningOp<tosa::ReshapeOp>()) {
-      reshapes.push_back(reshape);
-      v = reshape.getInput1();
-    }
-    return reshapes;
-  }
-
   LogicalResult matchAndRewrite(quant::QuantizeCastOp qcast,
                                 PatternRewriter &rewriter) const override {
     std::optional<QuantParams> out = getI8Params(qcast.getType());
     Value v = qcast.getInput();
     tosa::ClampOp clamp = stripClamp(v);
-    SmallVector<tosa::ReshapeOp> after = stripReshapes(v);
-    tosa::AddOp add = v.getDefiningOp<tosa::AddOp>();
+    std::optional<qopt::FullyConnectedChain> chain =
+        qopt::matchFullyConnectedEndingAt(v, [](Value c) {
+          return matchQuantizedConstant(c, 32).has_value();
+        });
+    if (!out || !chain)
+      return failure();
+    tosa::MatMulOp matmul = chain->matmul;
+    tosa::AddOp add = chain->biasAdd;
     std::optional<QuantizedConstant> bias;
     unsigned biasIndex = 0;
     if (add) {
-      for (unsigned i = 0; i < 2 && !bias; ++i) {
-        bias = matchQuantizedConstant(add->getOperand(i), 32);
-        biasIndex = i;
-      }
-      if (!bias)
-        return failure();
-      v = add->getOperand(1 - biasIndex);
+      biasIndex = chain->bias->getOperandNumber();
+      bias = matchQuantizedConstant(chain->bias->get(), 32);
     }
-    SmallVector<tosa::ReshapeOp> before = stripReshapes(v);
-    auto matmul = v.getDefiningOp<tosa::MatMulOp>();
-    if (!out || !matmul)
-      return failure();
     std::optional<Activation> a = matchActivation(matmul.getA());
     std::optional<Activation> bAct = matchActivation(matmul.getB());
     std::optional<QuantizedConstant> weight =
@@ -476,7 +465,7 @@ struct MatMulPattern : IslandPattern {
         bAct ? ib.storage(bAct->quantized) : weight->storage,
         ib.zeroPoint(i8, a->params.zeroPoint),
         ib.zeroPoint(i8, bAct ? bAct->params.zeroPoint : 0));
-    for (tosa::ReshapeOp reshape : llvm::reverse(before))
+    for (tosa::ReshapeOp reshape : chain->before)
       acc = ib.replay(reshape, acc, i32);
     if (add) {
       SmallVector<Value, 2> operands = {acc, acc};
@@ -486,7 +475,7 @@ struct MatMulPattern : IslandPattern {
                               cast<RankedTensorType>(add.getType()).clone(i32),
                               operands[0], operands[1]);
     }
-    for (tosa::ReshapeOp reshape : llvm::reverse(after))
+    for (tosa::ReshapeOp reshape : chain->after)
       acc = ib.replay(reshape, acc, i32);
     finish(rewriter, qcast, ib.requantizeAcc(acc, accScales, *out, clamp));
     return success();

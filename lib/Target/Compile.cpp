@@ -4,6 +4,7 @@
 
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Codegen/Isa.h"
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Target/Passes.h"
 
@@ -34,38 +35,6 @@ namespace qopt {
 
 /// Byte alignment of every buffer in the arena, hence of the arena itself.
 static constexpr int64_t kArenaAlignment = 64;
-
-static bool isSupportedElementType(Type type) {
-  if (type.isF32() || type.isF64())
-    return true;
-  auto integer = dyn_cast<IntegerType>(type);
-  if (!integer)
-    return false;
-  if (integer.isUnsigned())
-    return integer.getWidth() == 8;
-  return llvm::is_contained({8u, 16u, 32u, 64u}, integer.getWidth());
-}
-
-static FailureOr<TensorInterface> getInterface(func::FuncOp func, Type type,
-                                               DictionaryAttr attrs,
-                                               StringRef what, unsigned index) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || !tensor.hasStaticShape() ||
-      !isSupportedElementType(tensor.getElementType()))
-    return emitError(func.getLoc())
-           << what << " #" << index << " of '" << func.getName()
-           << "' has type " << type
-           << ": compiled models take and return statically shaped tensors "
-              "of f32, f64, i8, ui8, i16, i32 or i64";
-  TensorInterface result{tensor, std::nullopt, 0};
-  if (auto quant = attrs ? attrs.getAs<TypeAttr>("qopt.quant") : TypeAttr())
-    if (auto uniform =
-            dyn_cast<quant::UniformQuantizedType>(quant.getValue())) {
-      result.scale = uniform.getScale();
-      result.zeroPoint = uniform.getZeroPoint();
-    }
-  return result;
-}
 
 static int64_t product(ArrayRef<int64_t> values) {
   int64_t p = 1;
@@ -210,20 +179,8 @@ static FailureOr<ModelSummary> lowerModel(ModuleOp module,
   model.name = options.name;
   model.entry = func.getName().str();
   model.arenaAlignment = kArenaAlignment;
-  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
-    auto interface =
-        getInterface(func, type, func.getArgAttrDict(i), "argument", i);
-    if (failed(interface))
-      return failure();
-    model.inputs.push_back(*interface);
-  }
-  for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
-    auto interface =
-        getInterface(func, type, func.getResultAttrDict(i), "result", i);
-    if (failed(interface))
-      return failure();
-    model.outputs.push_back(*interface);
-  }
+  if (failed(describeInterface(func, model.inputs, model.outputs)))
+    return failure();
   model.layers = collectLayers(func);
 
   for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
@@ -264,8 +221,7 @@ static FailureOr<ModelSummary> lowerModel(ModuleOp module,
       })))
     return failure();
   func = module.lookupSymbol<func::FuncOp>(implName);
-  model.arenaBytes =
-      func->getAttrOfType<IntegerAttr>("qopt.arena_size").getInt();
+  model.arenaBytes = *getArenaSize(func);
   module.walk([&](memref::GlobalOp global) {
     if (global.getConstant())
       model.weightBytes +=
@@ -387,7 +343,10 @@ LogicalResult compileModel(ModuleOp module, const CompileOptions &options) {
           [&](llvm::raw_ostream &os) { writeHeader(*model, os); })) ||
       failed(writeTextFile(
           loc, path(options.name + ".report.txt"),
-          [&](llvm::raw_ostream &os) { writeReport(*model, options, os); })))
+          [&](llvm::raw_ostream &os) { writeReport(*model, options, os); })) ||
+      failed(writeTextFile(
+          loc, path(options.name + ".json"),
+          [&](llvm::raw_ostream &os) { writeManifest(*model, options, os); })))
     return failure();
   if (options.shared)
     return linkShared(loc, object, path("lib" + options.name + ".so"));

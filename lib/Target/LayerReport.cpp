@@ -24,6 +24,7 @@
 #include "qopt/Target/LayerReport.h"
 
 #include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Pipelines/QuantizePipelines.h"
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Samples.h"
@@ -275,23 +276,18 @@ static std::optional<WeightReport> weightReport(Operation *anchor,
     return std::nullopt;
   }
   report.bits = quantBits(type);
-  if (auto format = anchor->getAttrOfType<StringAttr>(kWeightFormatAttr))
-    report.format = format.str();
+  if (std::optional<StringRef> format = getWeightFormat(anchor))
+    report.format = format->str();
   if (report.format == "binary")
     report.bits = 1;
-  if (auto pwlq = anchor->getAttrOfType<DictionaryAttr>(kPwlqAttr)) {
-    auto bits = pwlq.getAs<IntegerAttr>("bits");
-    auto step = pwlq.getAs<IntegerAttr>("tail_step");
-    auto breakpoints = pwlq.getAs<DenseF64ArrayAttr>("breakpoints");
-    if (bits && step && breakpoints) {
-      report.bits = bits.getInt();
-      report.tailStep = step.getInt();
-      report.breakpoints.assign(breakpoints.asArrayRef().begin(),
-                                breakpoints.asArrayRef().end());
-      int64_t l1 = (int64_t(1) << (report.bits - 2)) - 1;
-      report.breakpointRatio =
-          double(l1) / double(l1 + report.tailStep * (l1 + 1));
-    }
+  if (std::optional<PwlqRecord> pwlq = getPwlq(anchor)) {
+    report.bits = pwlq->bits;
+    report.tailStep = pwlq->tailStep;
+    report.breakpoints.assign(pwlq->breakpoints.begin(),
+                              pwlq->breakpoints.end());
+    int64_t l1 = (int64_t(1) << (report.bits - 2)) - 1;
+    report.breakpointRatio =
+        double(l1) / double(l1 + report.tailStep * (l1 + 1));
   }
   report.scales.assign(scales.begin(), scales.end());
   WeightChannels out = getWeightChannels(anchor, /*perChannel=*/true);

@@ -8,6 +8,8 @@
 
 #include "qopt/Target/Passes.h"
 
+#include "qopt/Dialect/QoptDialect.h"
+
 #include "AliasUsers.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -113,16 +115,11 @@ struct PlanArenaPass : qopt::impl::PlanArenaBase<PlanArenaPass> {
     MLIRContext *ctx = func.getContext();
     auto arenaType = MemRefType::get({size}, IntegerType::get(ctx, 8));
     unsigned index = func.getNumArguments();
-    if (failed(func.insertArgument(
-            index, arenaType,
-            DictionaryAttr::get(
-                ctx, {NamedAttribute(StringAttr::get(ctx, "qopt.arena"),
-                                     UnitAttr::get(ctx))}),
-            func.getLoc())))
+    if (failed(func.insertArgument(index, arenaType,
+                                   qopt::getArenaArgAttrs(ctx), func.getLoc())))
       return failure();
     Value arena = func.getArgument(index);
-    func->setAttr("qopt.arena_size",
-                  IntegerAttr::get(IntegerType::get(ctx, 64), size));
+    qopt::setArenaSize(func, size);
 
     for (Buffer &b : buffers) {
       OpBuilder builder(b.alloc);

@@ -11,6 +11,7 @@
 #include "qopt/Transforms/AbsorbHighBias.h"
 
 #include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"
 
@@ -57,11 +58,11 @@ bool absorb(Layer &w1, Layer &w2, int64_t channels, ArrayRef<double> mean,
     return false;
   for (int64_t i = 0; i < channels; ++i)
     w1.biasValues[i] -= c[i];
-  if (auto recorded = w1.getBatchNormStatistics()) {
-    SmallVector<double> shifted = recorded->first;
+  if (auto recorded = qopt::getBatchNormStatistics(w1.op)) {
+    SmallVector<double> shifted = recorded->mean;
     for (int64_t i = 0; i < channels; ++i)
       shifted[i] -= c[i];
-    w1.setBatchNormStatistics(shifted, recorded->second);
+    qopt::setBatchNormStatistics(w1.op, shifted, recorded->std);
   }
   for (auto [k, w] : llvm::enumerate(w2.weights))
     w2.biasValues[w2.outputChannel(k)] += w * c[w2.inputChannel(k) % channels];
@@ -108,7 +109,7 @@ SmallVector<Value> getUnrecordedPreactivations(func::FuncOp func) {
   SmallVector<Value> values;
   for (const Pair &pair : findPairs(list)) {
     const Layer &w1 = list.layers[pair.first];
-    if (!w1.getBatchNormStatistics())
+    if (!getBatchNormStatistics(w1.op))
       values.push_back(w1.output);
   }
   return values;
@@ -127,9 +128,8 @@ void absorbHighBias(func::FuncOp func, const AbsorptionStatistics *measured) {
   for (const Pair &pair : findPairs(list)) {
     Layer &w1 = list.layers[pair.first], &w2 = list.layers[pair.second];
     bool absorbed = false;
-    if (auto recorded = w1.getBatchNormStatistics()) {
-      absorbed =
-          absorb(w1, w2, pair.channels, recorded->first, recorded->second);
+    if (auto recorded = getBatchNormStatistics(w1.op)) {
+      absorbed = absorb(w1, w2, pair.channels, recorded->mean, recorded->std);
     } else if (auto it = ids.find(w1.output); it != ids.end()) {
       const ChannelMoments *m = moments.lookup(it->second);
       if (m && int64_t(m->mean.size()) == pair.channels)

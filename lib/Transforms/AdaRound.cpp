@@ -10,6 +10,7 @@
 
 #include "qopt/Quant/AdaRound.h"
 #include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Runtime/Calibrate.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"
 
@@ -99,13 +100,13 @@ struct EqualizeCrossLayerPass
     for (Pair &pair : pairs) {
       changed[pair.first] = changed[pair.second] = true;
       Layer &w1 = layers[pair.first];
-      if (auto stats = w1.getBatchNormStatistics()) {
+      if (auto stats = qopt::getBatchNormStatistics(w1.op)) {
         auto [mean, std] = *stats;
         for (int64_t c = 0; c < w1.outChannels; ++c) {
           mean[c] /= pair.scale[c];
           std[c] /= pair.scale[c];
         }
-        w1.setBatchNormStatistics(mean, std);
+        qopt::setBatchNormStatistics(w1.op, mean, std);
       }
       if (pair.link.activation == qopt::Activation::Bounded) {
         tosa::ClampOp clamp = pair.link.clamp;

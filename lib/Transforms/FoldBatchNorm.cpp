@@ -10,9 +10,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"
-#include "qopt/Transforms/TosaConstantUtils.h"
+#include "qopt/Utils/TosaConstantUtils.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/PatternMatch.h"
@@ -255,13 +256,8 @@ static LogicalResult foldAffineChain(Operation *op, const WeightLayout &layout,
     layout.weight->set(newWeights);
     if (newBias)
       layout.bias->set(newBias);
-    if (statistics) {
-      auto type = RankedTensorType::get({channels}, rewriter.getF32Type());
-      op->setAttr(qopt::kBatchNormMeanAttr,
-                  qopt::getFloatAttr(type, statistics->first));
-      op->setAttr(qopt::kBatchNormStdAttr,
-                  qopt::getFloatAttr(type, statistics->second));
-    }
+    if (statistics)
+      qopt::setBatchNormStatistics(op, statistics->first, statistics->second);
   });
 
   // The arithmetic now happens in the weights: bypass it.

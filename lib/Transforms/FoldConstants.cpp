@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Transforms/Passes.h"
-#include "qopt/Transforms/TosaConstantUtils.h"
+#include "qopt/Utils/TosaConstantUtils.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"

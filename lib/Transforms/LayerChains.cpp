@@ -1,7 +1,9 @@
 //===- LayerChains.cpp - Layers and the links between them ----------------===//
 
 #include "qopt/Transforms/LayerChains.h"
-#include "qopt/Transforms/TosaConstantUtils.h"
+#include "qopt/Dialect/QoptDialect.h"
+#include "qopt/Utils/FullyConnected.h"
+#include "qopt/Utils/TosaConstantUtils.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -110,23 +112,6 @@ static std::optional<SmallVector<double>> getChannelValues(Attribute attr,
   return values;
 }
 
-std::optional<std::pair<SmallVector<double>, SmallVector<double>>>
-Layer::getBatchNormStatistics() const {
-  auto mean = getChannelValues(op->getAttr(kBatchNormMeanAttr), outChannels);
-  auto std = getChannelValues(op->getAttr(kBatchNormStdAttr), outChannels);
-  if (!mean || !std)
-    return std::nullopt;
-  return std::make_pair(std::move(*mean), std::move(*std));
-}
-
-void Layer::setBatchNormStatistics(ArrayRef<double> mean,
-                                   ArrayRef<double> std) {
-  auto type =
-      RankedTensorType::get({outChannels}, Float32Type::get(op->getContext()));
-  op->setAttr(kBatchNormMeanAttr, getFloatAttr(type, mean));
-  op->setAttr(kBatchNormStdAttr, getFloatAttr(type, std));
-}
-
 /// Points `operand` at a new constant of `values`, erasing the old one if
 /// that was its last use.
 static void replaceConstant(OpOperand &operand, RankedTensorType type,
@@ -159,38 +144,6 @@ static DenseElementsAttr getFloatWeights(Value weight, int64_t rank) {
       weights.getType().getRank() != rank)
     return {};
   return weights;
-}
-
-/// A fully connected layer's bias: matmul → reshape* → add of a constant
-/// 1x..x1xN (or all ones), the form qopt-fold-batchnorm leaves.
-static std::pair<OpOperand *, Value> findFullyConnectedBias(Value result,
-                                                            int64_t channels) {
-  Value value = result;
-  while (value.hasOneUse()) {
-    Operation *user = *value.getUsers().begin();
-    auto lastDim = [](Value v) {
-      return cast<RankedTensorType>(v.getType()).getShape().back();
-    };
-    if (isa<tosa::ReshapeOp>(user) && lastDim(user->getResult(0)) == channels) {
-      value = user->getResult(0);
-      continue;
-    }
-    auto add = dyn_cast<tosa::AddOp>(user);
-    if (!add)
-      break;
-    unsigned constIndex = add.getInput1() == value ? 1 : 0;
-    OpOperand &operand = add->getOpOperand(constIndex);
-    DenseElementsAttr attr = getDenseConstant(operand.get());
-    if (!attr || !isa<FloatType>(attr.getElementType()) ||
-        add.getType() != value.getType())
-      break;
-    ArrayRef<int64_t> shape = attr.getType().getShape();
-    if (shape.empty() || (shape.back() != 1 && shape.back() != channels) ||
-        llvm::any_of(shape.drop_back(), [](int64_t d) { return d != 1; }))
-      break;
-    return {&operand, add.getResult()};
-  }
-  return {nullptr, result};
 }
 
 std::optional<Layer> getLayer(Operation *op) {
@@ -230,8 +183,16 @@ std::optional<Layer> getLayer(Operation *op) {
         weights.getType().getDimSize(2) != layer.outChannels)
       return std::nullopt;
     layer.inChannels = weights.getType().getDimSize(1);
-    std::tie(layer.bias, layer.output) =
-        findFullyConnectedBias(op->getResult(0), layer.outChannels);
+    // The bias add qopt-fold-batchnorm leaves, of a float constant.
+    FullyConnectedChain chain =
+        matchFullyConnected(cast<tosa::MatMulOp>(op), [](Value v) {
+          DenseElementsAttr attr = getDenseConstant(v);
+          return attr && isa<FloatType>(attr.getElementType());
+        });
+    if (chain.biasAdd) {
+      layer.bias = chain.bias;
+      layer.output = chain.biasAdd.getResult();
+    }
   }
   layer.weightType = cast<RankedTensorType>(weights.getType());
   layer.weights = getFloatValues(weights);
@@ -298,7 +259,7 @@ static double clampedNormalMean(double mean, double std, double hi) {
 
 std::optional<SmallVector<double>>
 getAnalyticInputMeans(const Layer &prev, const Link &link, const Layer &next) {
-  auto stats = prev.getBatchNormStatistics();
+  auto stats = getBatchNormStatistics(prev.op);
   if (!stats || link.hasMaxPool || next.inChannels % link.channels != 0)
     return std::nullopt;
   auto [mean, std] = *stats;

@@ -18,9 +18,11 @@
 
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Calibration/Statistics.h"
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Quant/QuantMath.h"
 #include "qopt/Quant/WeightFormat.h"
 #include "qopt/Transforms/LayerChains.h"
+#include "qopt/Utils/FullyConnected.h"
 #include "qopt/Utils/TosaBuilders.h"
 #include "qopt/Utils/TosaQueries.h"
 
@@ -129,47 +131,18 @@ struct Group {
 /// add/sub/mul → [clamp]. Only single-use links are fused.
 void extendWithEpilogue(Group &g) {
   Value out = g.root->getResult(0);
-  if (isa<tosa::MatMulOp>(g.root) && getConstant(g.root->getOperand(1))) {
-    int64_t channels = cast<RankedTensorType>(out.getType()).getShape().back();
-    auto keepsChannels = [&](Operation *op) {
-      return isa<tosa::ReshapeOp>(op) &&
-             cast<RankedTensorType>(op->getResult(0).getType())
-                     .getShape()
-                     .back() == channels;
-    };
-    SmallVector<Operation *> chain;
-    Value v = out;
-    while (Operation *user = getSingleUser(v)) {
-      if (!keepsChannels(user))
-        break;
-      chain.push_back(user);
-      v = user->getResult(0);
-    }
-    Operation *add = getSingleUser(v);
-    bool hasBias = false;
-    if (auto addOp = dyn_cast_or_null<tosa::AddOp>(add)) {
-      Value other =
-          addOp.getInput1() == v ? addOp.getInput2() : addOp.getInput1();
-      auto shape = cast<RankedTensorType>(other.getType()).getShape();
-      hasBias =
-          getConstant(other) && !shape.empty() &&
-          (shape.back() == channels || shape.back() == 1) &&
-          llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; });
-    }
-    if (hasBias) {
-      chain.push_back(add);
-      v = add->getResult(0);
-      while (Operation *user = getSingleUser(v)) {
-        if (!keepsChannels(user))
-          break;
-        chain.push_back(user);
-        v = user->getResult(0);
-      }
-    }
+  if (auto matmul = dyn_cast<tosa::MatMulOp>(g.root);
+      matmul && getConstant(matmul.getB())) {
+    qopt::FullyConnectedChain chain = qopt::matchFullyConnected(
+        matmul, [](Value v) { return bool(getConstant(v)); });
     // Reshapes are fused only on the way to a bias add or a clamp.
-    if (hasBias || isa_and_nonnull<tosa::ClampOp>(getSingleUser(v))) {
-      g.ops.append(chain);
-      out = v;
+    if (chain.biasAdd ||
+        isa_and_nonnull<tosa::ClampOp>(getSingleUser(chain.output()))) {
+      g.ops.append(chain.before.begin(), chain.before.end());
+      if (chain.biasAdd)
+        g.ops.push_back(chain.biasAdd);
+      g.ops.append(chain.after.begin(), chain.after.end());
+      out = chain.output();
     }
   }
   if (auto clamp = dyn_cast_or_null<tosa::ClampOp>(getSingleUser(out))) {
@@ -537,22 +510,14 @@ FailureOr<qopt::QuantizedWeights>
 QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
                             qopt::WeightChannels channels,
                             qopt::WeightFormat format) {
-  if (!op->hasAttr(qopt::kWeightScalesAttr) &&
-      !op->hasAttr(qopt::kWeightBitsAttr))
-    return qopt::quantizeWeightTensor(w, channels.channels, channels.stride,
-                                      format,
-                                      weightRange == "mse"
-                                          ? qopt::WeightRange::Mse
-                                          : qopt::WeightRange::MinMax);
+  // The qopt dialect verified the recorded grid (positive scales, a width).
   std::optional<qopt::RecordedWeightQuant> recorded =
       qopt::getRecordedWeightQuant(op);
-  if (!recorded || llvm::any_of(recorded->scales, [](double s) {
-        return !(s > 0.0 && std::isfinite(s));
-      }))
-    return op->emitError()
-           << "expected '" << qopt::kWeightScalesAttr
-           << "' (array<f64> of positive scales) together with '"
-           << qopt::kWeightBitsAttr << "' (integer)";
+  if (!recorded)
+    return qopt::quantizeWeightTensor(
+        w, channels.channels, channels.stride, format,
+        weightRange == "mse" ? qopt::WeightRange::Mse
+                             : qopt::WeightRange::MinMax);
   if (format.scheme != qopt::WeightScheme::Uniform ||
       recorded->bits != format.bits)
     return op->emitError() << "weights were rounded to " << recorded->bits
@@ -667,17 +632,12 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
   Location loc = weight.getLoc();
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
   auto signedFlag = quant::QuantizationFlags::Signed;
-  op->removeAttr(qopt::kWeightScalesAttr);
-  op->removeAttr(qopt::kWeightBitsAttr);
-  op->setAttr(qopt::kWeightFormatAttr, b.getStringAttr(wf.schemeName()));
+  qopt::removeRecordedWeightQuant(op);
+  std::optional<qopt::PwlqRecord> pwlq;
   if (wf.scheme == qopt::WeightScheme::Pwlq)
-    op->setAttr(qopt::kPwlqAttr,
-                b.getDictionaryAttr(
-                    {b.getNamedAttr("bits", b.getI32IntegerAttr(wf.bits)),
-                     b.getNamedAttr("tail_step",
-                                    b.getI64IntegerAttr(chosen->tailStep)),
-                     b.getNamedAttr("breakpoints", b.getDenseF64ArrayAttr(
-                                                       chosen->breakpoints))}));
+    pwlq = qopt::PwlqRecord{wf.bits, chosen->tailStep,
+                            llvm::to_vector(chosen->breakpoints)};
+  qopt::setWeightFormat(op, wf.schemeName(), pwlq);
 
   // A constant of `storage` integers read as `qtype`, in float.
   auto dequantizedConst = [&](RankedTensorType floatType, Type storage,
@@ -760,7 +720,6 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
 /// qcast + dcast after every quantization point; arguments and results carry
 /// their quantization as `qopt.quant` (and become integers with int-io).
 void QuantizePass::insertCasts(func::FuncOp func) {
-  auto qtypeName = StringAttr::get(ctx, "qopt.quant");
   Block &entry = func.getBody().front();
   // In reverse statistics order: deterministic, and the casts of arguments,
   // each inserted at the start of the block, end up in argument order.
@@ -786,16 +745,16 @@ void QuantizePass::insertCasts(func::FuncOp func) {
       value.replaceAllUsesExcept(dq, q.getDefiningOp());
     }
     if (arg)
-      func.setArgAttr(arg.getArgNumber(), qtypeName, TypeAttr::get(qtype));
+      qopt::setArgumentQuant(func, arg.getArgNumber(), qtype);
   }
   auto ret = cast<func::ReturnOp>(entry.getTerminator());
   for (OpOperand &result : ret->getOpOperands()) {
     auto dq = result.get().getDefiningOp<quant::DequantizeCastOp>();
     if (!dq)
       continue;
-    Type qtype = getElementTypeOrSelf(dq.getInput().getType());
-    func.setResultAttr(result.getOperandNumber(), qtypeName,
-                       TypeAttr::get(qtype));
+    auto qtype = cast<quant::QuantizedType>(
+        getElementTypeOrSelf(dq.getInput().getType()));
+    qopt::setResultQuant(func, result.getOperandNumber(), qtype);
     if (intIO)
       result.set(dq.getInput());
   }

@@ -24,20 +24,4 @@ WeightChannels getWeightChannels(Operation *op, bool perChannel) {
   return {shape.back(), 1};
 }
 
-std::optional<RecordedWeightQuant> getRecordedWeightQuant(Operation *op) {
-  auto scales = op->getAttrOfType<DenseF64ArrayAttr>(kWeightScalesAttr);
-  auto bits = op->getAttrOfType<IntegerAttr>(kWeightBitsAttr);
-  if (!scales || !bits)
-    return std::nullopt;
-  return RecordedWeightQuant{SmallVector<double>(scales.asArrayRef()),
-                             unsigned(bits.getInt())};
-}
-
-void setRecordedWeightQuant(Operation *op, ArrayRef<double> scales,
-                            unsigned bits) {
-  Builder b(op->getContext());
-  op->setAttr(kWeightScalesAttr, b.getDenseF64ArrayAttr(scales));
-  op->setAttr(kWeightBitsAttr, b.getI32IntegerAttr(bits));
-}
-
 } // namespace qopt

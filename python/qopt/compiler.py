@@ -69,22 +69,15 @@ class Model:
 
     def signature(self):
         """(inputs, outputs): lists of (shape, dtype, quantization or None)
-        of the entry function, from its textual signature."""
-        header = re.search(r"func\.func @\w+\((.*?)\)\s*->\s*(.*?)\{\n",
-                           self.mlir, re.S)
+        of the entry function, as `qopt-run --signature` describes it."""
+        described = json.loads(run_tool("qopt-run", self.path, "--signature"))
 
-        def parse(text):
-            items = []
-            for m in re.finditer(
-                    r"tensor<((?:\d+x)*)(\w+)>(?:\s*\{qopt\.quant = "
-                    r"!quant\.uniform<[^,]*, ([^:>]+)(?::(-?\d+))?>)?", text):
-                shape = [int(d) for d in m.group(1).split("x") if d]
-                quant = ((float(m.group(3)), int(m.group(4) or 0))
-                         if m.group(3) else None)
-                items.append((shape, m.group(2), quant))
-            return items
+        def parse(tensors):
+            return [(t["shape"], t["dtype"],
+                     (t["scale"], t["zero_point"]) if "scale" in t else None)
+                    for t in tensors]
 
-        return parse(header.group(1)), parse(header.group(2))
+        return parse(described["inputs"]), parse(described["outputs"])
 
     def __call__(self, *inputs):
         """Runs the model. Each input is one sample (the argument's shape) or
@@ -109,7 +102,8 @@ class Model:
 
     def save(self, directory, target="host", name=None, shared=True):
         """Compiles the model ahead of time with qoptc: `<name>.o`,
-        `<name>.h`, `<name>.report.txt` (and `lib<name>.so`) in `directory`.
+        `<name>.h`, `<name>.json` (the manifest), `<name>.report.txt` (and
+        `lib<name>.so`) in `directory`.
         Returns the directory; `load_compiled(directory, name)` runs the
         library of a host build."""
         os.makedirs(directory, exist_ok=True)
@@ -123,9 +117,8 @@ class Model:
             shutil.rmtree(self._workdir, ignore_errors=True)
 
 
-_CTYPES = {"float": np.float32, "double": np.float64, "int8_t": np.int8,
-           "uint8_t": np.uint8, "int16_t": np.int16, "int32_t": np.int32,
-           "int64_t": np.int64}
+_DTYPES = {"f32": np.float32, "f64": np.float64, "i8": np.int8,
+           "ui8": np.uint8, "i16": np.int16, "i32": np.int32, "i64": np.int64}
 
 
 class CompiledModel:
@@ -135,25 +128,20 @@ class CompiledModel:
     leading dimension."""
 
     def __init__(self, directory, name):
-        with open(os.path.join(directory, name + ".h")) as f:
-            header = f.read()
-
-        def define(key):
-            return re.search(rf"#define {name}_{key} (.*)", header).group(1)
+        # The manifest qoptc writes beside the header.
+        with open(os.path.join(directory, name + ".json")) as f:
+            manifest = json.load(f)
 
         def tensors(kind):
-            return [(tuple(int(d) for d in re.findall(
-                r"-?\d+", define(f"{kind}{i}_shape"))),
-                     _CTYPES[re.search(rf"typedef (\w+) {name}_{kind}{i}_t;",
-                                       header).group(1)])
-                    for i in range(int(define(f"num_{kind}s")))]
+            return [(tuple(t["shape"]), _DTYPES[t["dtype"]])
+                    for t in manifest[kind]]
 
-        self.inputs, self.outputs = tensors("input"), tensors("output")
-        self.weight_bytes = int(define("weight_bytes"))
-        self.arena_bytes = int(define("arena_size"))
-        self._arena = np.zeros(self.arena_bytes + 64, np.uint8)
-        # The arena must be 64-byte aligned.
-        self._arena_ptr = (self._arena.ctypes.data + 63) // 64 * 64
+        self.inputs, self.outputs = tensors("inputs"), tensors("outputs")
+        self.weight_bytes = manifest["weight_bytes"]
+        self.arena_bytes = manifest["arena_size"]
+        align = manifest["arena_align"]
+        self._arena = np.zeros(self.arena_bytes + align, np.uint8)
+        self._arena_ptr = -(-self._arena.ctypes.data // align) * align
         library = ctypes.CDLL(os.path.join(directory, f"lib{name}.so"))
         self._run = getattr(library, name + "_run")
         self._run.restype = ctypes.c_int

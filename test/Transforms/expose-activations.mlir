@@ -8,11 +8,11 @@
 // their attributes.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: (%[[X:.*]]: tensor<1x4xf32>, %[[I:.*]]: tensor<4xi32>)
-// CHECK-SAME: -> (tensor<1x4xf32> {qopt.keep}, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>)
+// CHECK-SAME: -> (tensor<1x4xf32> {qopt.quant = !quant.uniform<i8:f32, 5.000000e-01>}, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>)
 // CHECK: %[[A:.*]] = tosa.add %[[X]], %{{.*}}
 // CHECK: %[[C:.*]] = tosa.clamp %[[A]]
 // CHECK: return %[[C]], %[[X]], %[[A]], %[[C]] :
-func.func @main(%x: tensor<1x4xf32>, %i: tensor<4xi32>) -> (tensor<1x4xf32> {qopt.keep}) {
+func.func @main(%x: tensor<1x4xf32>, %i: tensor<4xi32>) -> (tensor<1x4xf32> {qopt.quant = !quant.uniform<i8:f32, 5.000000e-01>}) {
   %w = "tosa.const"() {values = dense<1.0> : tensor<1x4xf32>} : () -> tensor<1x4xf32>
   %a = tosa.add %x, %w : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
   %c = tosa.clamp %a {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>

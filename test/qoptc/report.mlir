@@ -4,6 +4,8 @@
 // RUN: rm -rf %t && qoptc %s --reference --name net -o %t
 // RUN: FileCheck %s --check-prefix=HEADER < %t/net.h
 // RUN: FileCheck %s --check-prefix=REPORT --match-full-lines < %t/net.report.txt
+// RUN: FileCheck %s --check-prefix=MANIFEST < %t/net.json
+// RUN: qopt-run %s --signature | FileCheck %s --check-prefix=SIGNATURE
 
 // HEADER:      #ifndef QOPT_MODEL_NET_H
 // HEADER:      #include <stdint.h>
@@ -45,6 +47,49 @@
 // REPORT-NEXT: conv2d             report.mlir:{{[0-9]+}}          1152 f32     f32     f32     float
 // REPORT-NEXT: depthwise_conv2d   report.mlir:{{[0-9]+}}           576 f32     f32     f32     float
 // REPORT-NEXT: matmul             report.mlir:{{[0-9]+}}           120 f32     f32     f32     float
+
+// The manifest: the header's facts for programs (python/qopt reads it).
+// MANIFEST:      "format": "qopt-model",
+// MANIFEST-NEXT: "version": 1,
+// MANIFEST-NEXT: "name": "net",
+// MANIFEST-NEXT: "entry": "main",
+// MANIFEST-NEXT: "run": "net_run",
+// MANIFEST-NEXT: "target": "host",
+// MANIFEST-NEXT: "object": "net.o",
+// MANIFEST-NEXT: "header": "net.h",
+// MANIFEST-NEXT: "weight_bytes": 688,
+// MANIFEST-NEXT: "arena_size": {{[1-9][0-9]*}},
+// MANIFEST-NEXT: "arena_align": 64,
+// MANIFEST-NEXT: "inputs": [
+// MANIFEST-NEXT:   {
+// MANIFEST-NEXT:     "dtype": "f32",
+// MANIFEST-NEXT:     "shape": [
+// MANIFEST-NEXT:       1,
+// MANIFEST-NEXT:       4,
+// MANIFEST-NEXT:       4,
+// MANIFEST-NEXT:       2
+// MANIFEST-NEXT:     ],
+// MANIFEST-NEXT:     "bytes": 128,
+// MANIFEST-NEXT:     "scale": 0.25,
+// MANIFEST-NEXT:     "zero_point": -3
+// MANIFEST:      "outputs": [
+// MANIFEST:          "bytes": 256
+// MANIFEST-NEXT:   },
+// MANIFEST:          "bytes": 60,
+// MANIFEST-NEXT:     "scale": 0.5,
+// MANIFEST-NEXT:     "zero_point": 7
+
+// The same tensors for the uncompiled function.
+// SIGNATURE:      "function": "main",
+// SIGNATURE-NEXT: "inputs": [
+// SIGNATURE-NEXT:   {
+// SIGNATURE-NEXT:     "dtype": "f32",
+// SIGNATURE:          "scale": 0.25,
+// SIGNATURE-NEXT:     "zero_point": -3
+// SIGNATURE:      "outputs": [
+// SIGNATURE:          "bytes": 60,
+// SIGNATURE-NEXT:     "scale": 0.5,
+// SIGNATURE-NEXT:     "zero_point": 7
 
 // MACs: conv 3x3 2→4 on 4x4 16·4·18 = 1152, depthwise 3x3 16·4·9 = 576,
 // matmul 3x8 · 8x5 3·5·8 = 120.

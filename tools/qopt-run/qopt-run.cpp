@@ -8,14 +8,17 @@
 //   qopt-run model.mlir [--entry NAME] --input a.npy [--input b.npy ...]
 //            (--output r0.npy [--output r1.npy ...] | --output-dir DIR)
 //            [--benchmark N] [--reference] [--isa NAME]
+//   qopt-run model.mlir [--entry NAME] --signature
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/InitAll.h"
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Npy.h"
 #include "qopt/Runtime/Samples.h"
 #include "qopt/Support/ModelFile.h"
+#include "qopt/Target/Compile.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/SmallString.h"
@@ -63,6 +66,11 @@ static cl::opt<std::string> kernelIsa(
     cl::desc("Instruction set of the kernels (qopt-lower-to-kernels' isa; "
              "the host must have it)"));
 
+static cl::opt<bool> signature(
+    "signature", cl::init(false),
+    cl::desc("Print the function's arguments and results as JSON (dtype, "
+             "shape, bytes, quantization) and run nothing"));
+
 static int fail(const Twine &message) {
   WithColor::error(errs(), "qopt-run") << message << "\n";
   return 1;
@@ -83,6 +91,26 @@ int main(int argc, char **argv) {
   if (!model)
     return 1;
   ModuleOp module = *model->module;
+  if (signature) {
+    func::FuncOp func = qopt::lookupEntryFunction(module, entry);
+    std::vector<qopt::TensorInterface> inputs, outputs;
+    if (!func || failed(qopt::describeInterface(func, inputs, outputs)))
+      return 1;
+    json::OStream json(outs(), /*IndentSize=*/2);
+    json.object([&] {
+      json.attribute("function", func.getName());
+      json.attributeArray("inputs", [&] {
+        for (const qopt::TensorInterface &t : inputs)
+          qopt::writeTensorJson(json, t);
+      });
+      json.attributeArray("outputs", [&] {
+        for (const qopt::TensorInterface &t : outputs)
+          qopt::writeTensorJson(json, t);
+      });
+    });
+    outs() << "\n";
+    return 0;
+  }
 
   FailureOr<std::unique_ptr<qopt::JitFunction>> fn = qopt::JitFunction::compile(
       module, entry, qopt::CodegenOptions{kernelIsa, reference});

@@ -13,8 +13,10 @@
 
 #include "qopt/Target/Targets.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <optional>
@@ -76,15 +78,30 @@ struct ModelSummary {
   std::vector<LayerInfo> layers;
 };
 
+/// The arguments and results of `func` as the C API sees them; a type the
+/// API cannot pass is an error on `func`.
+mlir::LogicalResult describeInterface(mlir::func::FuncOp func,
+                                      std::vector<TensorInterface> &inputs,
+                                      std::vector<TensorInterface> &outputs);
+
 /// Compiles the entry function of `module` (which is lowered in place) into
-/// the files of `options`: `<name>.o`, `<name>.h`, `<name>.report.txt`,
-/// with `shared` `lib<name>.so` and with `assembly` `<name>.s`. Problems are
+/// the files of `options`: `<name>.o`, `<name>.h`, `<name>.report.txt`, the
+/// manifest `<name>.json`, with `shared` `lib<name>.so` and with `assembly`
+/// `<name>.s`. Problems are
 /// emitted as diagnostics on the module's context.
 mlir::LogicalResult compileModel(mlir::ModuleOp module,
                                  const CompileOptions &options);
 
 /// The C header of a compiled model (C99, usable from C++).
 void writeHeader(const ModelSummary &model, llvm::raw_ostream &os);
+
+/// The manifest: the header's content as JSON (format "qopt-model").
+void writeManifest(const ModelSummary &model, const CompileOptions &options,
+                   llvm::raw_ostream &os);
+
+/// One argument or result as the manifest writes it: dtype, shape, bytes and
+/// with a quantization its scale and zero point.
+void writeTensorJson(llvm::json::OStream &json, const TensorInterface &t);
 
 /// A short human-readable report: sizes, MACs, per-layer types.
 void writeReport(const ModelSummary &model, const CompileOptions &options,

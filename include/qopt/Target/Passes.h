@@ -3,6 +3,8 @@
 #ifndef QOPT_TARGET_PASSES_H
 #define QOPT_TARGET_PASSES_H
 
+#include "qopt/Dialect/QoptDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -34,7 +34,7 @@ def PlanArena : Pass<"qopt-plan-arena", "mlir::ModuleOp"> {
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",
            "Byte alignment of every buffer in the arena">,
   ];
-  let dependentDialects = ["mlir::arith::ArithDialect",
+  let dependentDialects = ["qopt::QoptDialect", "mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect"];
 }
 

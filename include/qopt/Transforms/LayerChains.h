@@ -21,12 +21,6 @@
 
 namespace qopt {
 
-/// Per output channel statistics of a layer's pre-activation, recorded by
-/// qopt-fold-batchnorm from the batch norm it folded (β and |γ|) and kept up
-/// to date by the passes that rescale or shift that output.
-constexpr llvm::StringLiteral kBatchNormMeanAttr = "qopt.bn_mean";
-constexpr llvm::StringLiteral kBatchNormStdAttr = "qopt.bn_std";
-
 enum class LayerKind { Conv, Depthwise, FullyConnected };
 
 /// A layer's weights and bias, read into doubles for editing and written
@@ -59,12 +53,6 @@ struct Layer {
   /// padding: Σ error·E[x]·coverage, with `error` one value per weight.
   llvm::SmallVector<double> meanShift(llvm::ArrayRef<double> error,
                                       llvm::ArrayRef<double> inputMean) const;
-
-  /// Per output channel statistics of the folded batch norm, if recorded.
-  std::optional<std::pair<llvm::SmallVector<double>, llvm::SmallVector<double>>>
-  getBatchNormStatistics() const;
-  void setBatchNormStatistics(llvm::ArrayRef<double> mean,
-                              llvm::ArrayRef<double> std);
 
   /// Replaces the weight and bias operands by constants holding `weights`
   /// and `biasValues`.

@@ -49,7 +49,7 @@ def FoldBatchNorm : Pass<"qopt-fold-batchnorm", "mlir::func::FuncOp"> {
     `qopt.bn_std = |γ|`, for the data-free passes (high-bias absorption,
     analytic bias correction).
   }];
-  let dependentDialects = ["mlir::tosa::TosaDialect"];
+  let dependentDialects = ["qopt::QoptDialect", "mlir::tosa::TosaDialect"];
 }
 
 def ExposeActivations : Pass<"qopt-expose-activations", "mlir::ModuleOp"> {
@@ -208,7 +208,8 @@ def Quantize : Pass<"qopt-quantize", "mlir::ModuleOp"> {
     Option<"intIO", "int-io", "bool", /*default=*/"false",
            "Give the function integer arguments and results">,
   ];
-  let dependentDialects = ["mlir::tosa::TosaDialect", "mlir::quant::QuantDialect"];
+  let dependentDialects = ["qopt::QoptDialect", "mlir::tosa::TosaDialect",
+                           "mlir::quant::QuantDialect"];
 }
 
 def EqualizeCrossLayer : Pass<"qopt-equalize-cross-layer", "mlir::func::FuncOp"> {
@@ -252,7 +253,7 @@ def EqualizeCrossLayer : Pass<"qopt-equalize-cross-layer", "mlir::func::FuncOp">
            "Pairs linked by a bounded ReLU: skip, or approximate (equalize "
            "and replace the clamp by a ReLU)">,
   ];
-  let dependentDialects = ["mlir::tosa::TosaDialect"];
+  let dependentDialects = ["qopt::QoptDialect", "mlir::tosa::TosaDialect"];
 }
 
 def AbsorbHighBias : Pass<"qopt-absorb-high-bias", "mlir::func::FuncOp"> {
@@ -294,7 +295,7 @@ def AbsorbHighBias : Pass<"qopt-absorb-high-bias", "mlir::func::FuncOp"> {
            "entries give the pre-activation statistics of layers without "
            "batch norm statistics">,
   ];
-  let dependentDialects = ["mlir::tosa::TosaDialect"];
+  let dependentDialects = ["qopt::QoptDialect", "mlir::tosa::TosaDialect"];
 }
 
 def CorrectBias : Pass<"qopt-correct-bias", "mlir::func::FuncOp"> {
@@ -401,7 +402,7 @@ def AdaRound : Pass<"qopt-adaround", "mlir::ModuleOp"> {
     Option<"seed", "seed", "unsigned", /*default=*/"0",
            "Seed of the position sampling">,
   ];
-  let dependentDialects = ["mlir::tosa::TosaDialect"];
+  let dependentDialects = ["qopt::QoptDialect", "mlir::tosa::TosaDialect"];
 }
 
 #endif // QOPT_TRANSFORMS_PASSES

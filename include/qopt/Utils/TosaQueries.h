@@ -23,25 +23,6 @@ struct WeightChannels {
 };
 WeightChannels getWeightChannels(mlir::Operation *op, bool perChannel);
 
-/// Weight quantization decided before qopt-quantize (by qopt-adaround, which
-/// leaves the weights on this grid): one scale per WeightChannels channel and
-/// the bit width, attributes of the conv2d / depthwise_conv2d / matmul.
-constexpr llvm::StringLiteral kWeightScalesAttr = "qopt.weight_scales";
-constexpr llvm::StringLiteral kWeightBitsAttr = "qopt.weight_bits";
-/// The weight format qopt-quantize chose (WeightFormat::schemeName()), and
-/// for PWLQ a dictionary {bits, tail_step, breakpoints = array<f64>}, on
-/// the anchor of the QDQ graph, for the report.
-constexpr llvm::StringLiteral kWeightFormatAttr = "qopt.weight_format";
-constexpr llvm::StringLiteral kPwlqAttr = "qopt.pwlq";
-struct RecordedWeightQuant {
-  llvm::SmallVector<double> scales;
-  unsigned bits;
-};
-/// The recorded quantization, if `op` has both attributes.
-std::optional<RecordedWeightQuant> getRecordedWeightQuant(mlir::Operation *op);
-void setRecordedWeightQuant(mlir::Operation *op, llvm::ArrayRef<double> scales,
-                            unsigned bits);
-
 } // namespace qopt
 
 #endif // QOPT_UTILS_TOSAQUERIES_H

@@ -1,6 +1,6 @@
 //===- TosaConstantUtils.cpp - Reading and writing TOSA constants ---------===//
 
-#include "qopt/Transforms/TosaConstantUtils.h"
+#include "qopt/Utils/TosaConstantUtils.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"

@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QOPT_TRANSFORMS_TOSACONSTANTUTILS_H
-#define QOPT_TRANSFORMS_TOSACONSTANTUTILS_H
+#ifndef QOPT_UTILS_TOSACONSTANTUTILS_H
+#define QOPT_UTILS_TOSACONSTANTUTILS_H
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Value.h"
@@ -41,4 +41,4 @@ mlir::DenseElementsAttr getIntAttr(mlir::ShapedType type,
 
 } // namespace qopt
 
-#endif // QOPT_TRANSFORMS_TOSACONSTANTUTILS_H
+#endif // QOPT_UTILS_TOSACONSTANTUTILS_H
