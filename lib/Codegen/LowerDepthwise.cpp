@@ -228,6 +228,18 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       bias = ownBias ? arith::ConstantOp::create(rewriter, loc, constants->bias)
                            .getResult()
                      : op.getBias();
+    // Products and their sums over the window fit i16 when KH·KW·128·
+    // max|w − z_w| ≤ 32767 (weights of a few bits): the taps then multiply
+    // and add twice the lanes per instruction, widened to i32 once.
+    Type mulType = accType;
+    if (!isFloat) {
+      int64_t largest = 0;
+      for (const APInt &w : constants->weights.getValues<APInt>())
+        largest = std::max<int64_t>(
+            largest, std::abs(w.getSExtValue() - constants->weightZp));
+      if (kh * kw * 128 * largest <= 32767)
+        mulType = rewriter.getI16Type();
+    }
     Type outType = epilogue ? inType : accType;
     Value init = tensor::EmptyOp::create(rewriter, loc, outShape, outType);
     // Per-channel requantization parameters, read from globals loaded at
@@ -263,6 +275,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       };
       auto vecIn = VectorType::get({width}, inType);
       auto vecAcc = VectorType::get({width}, accType);
+      auto vecMul = VectorType::get({width}, mulType);
       Value biasVec =
           bias ? vector::TransferReadOp::create(b, loc, vecAcc, bias,
                                                 ValueRange{c}, accPad,
@@ -271,9 +284,15 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
                : splat(b, width, constants->bias.getSplatValue<Attribute>());
       Value weightZp;
       if (!isFloat && constants->weightZp != 0)
-        weightZp =
-            splat(b, width, b.getIntegerAttr(accType, constants->weightZp));
-      SmallVector<Value> acc(pixelsW, biasVec);
+        weightZp = arith::ConstantOp::create(
+            b, loc,
+            SplatElementsAttr::get(
+                vecMul, b.getIntegerAttr(mulType, constants->weightZp)));
+      SmallVector<Value> acc(pixelsW, mulType == accType
+                                          ? biasVec
+                                          : arith::ConstantOp::create(
+                                                b, loc, b.getZeroAttr(vecMul))
+                                                .getResult());
       for (int64_t i = 0; i < kh; ++i) {
         Value row = affine(oh, stride[0], i);
         for (int64_t j = 0; j < kw; ++j) {
@@ -297,7 +316,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
                 inPad, ArrayRef<bool>{true});
           }
           if (!isFloat)
-            w = arith::ExtSIOp::create(b, loc, vecAcc, w);
+            w = arith::ExtSIOp::create(b, loc, vecMul, w);
           if (weightZp)
             w = arith::SubIOp::create(b, loc, w, weightZp);
           for (int64_t p = 0; p < pixelsW; ++p) {
@@ -309,7 +328,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
               acc[p] = vector::FMAOp::create(b, loc, x, w, acc[p]);
               continue;
             }
-            x = arith::ExtSIOp::create(b, loc, vecAcc, x);
+            x = arith::ExtSIOp::create(b, loc, vecMul, x);
             acc[p] = arith::AddIOp::create(b, loc, acc[p],
                                            arith::MulIOp::create(b, loc, x, w));
           }
@@ -317,6 +336,9 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       }
       for (int64_t p = 0; p < pixelsW; ++p) {
         Value v = acc[p];
+        if (mulType != accType)
+          v = arith::AddIOp::create(b, loc, biasVec,
+                                    arith::ExtSIOp::create(b, loc, vecAcc, v));
         if (requant) {
           // The epilogue's vectors are lanesC wide: a narrower block is
           // widened and its part taken back.
