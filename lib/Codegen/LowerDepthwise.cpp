@@ -175,7 +175,28 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
         channels >= lanes ? lanes : qopt::vectorWidth(channels, lanes);
     int64_t fullC = channels / lanesC * lanesC;
     int64_t restC = qopt::vectorWidth(channels - fullC, lanesC);
+    // Products and their sums over the window fit i16 when KH·KW·128·
+    // max|w − z_w| ≤ 32767 (weights of a few bits): the taps then multiply
+    // and add twice the lanes per instruction, widened to i32 once.
+    Type mulType = accType;
+    if (!isFloat) {
+      int64_t largest = 0;
+      for (const APInt &w : constants->weights.getValues<APInt>())
+        largest = std::max<int64_t>(
+            largest, std::abs(w.getSExtValue() - constants->weightZp));
+      if (kh * kw * 128 * largest <= 32767)
+        mulType = rewriter.getI16Type();
+    }
+    // i16 accumulators take half the registers of i32 ones: blocks of up to
+    // 1.5 × `pixels` (the largest divisor of the width) share each tap's
+    // weights, and their decode, among more pixels.
     int64_t pixelsW = qopt::vectorWidth(outShape[2], pixels);
+    if (mulType != accType)
+      for (int64_t d = pixels * 3 / 2; d > pixelsW; --d)
+        if (outShape[2] % d == 0) {
+          pixelsW = d;
+          break;
+        }
 
     // Padding takes the input zero point, which the folded bias cancels.
     Value input = op.getInput();
@@ -228,18 +249,6 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       bias = ownBias ? arith::ConstantOp::create(rewriter, loc, constants->bias)
                            .getResult()
                      : op.getBias();
-    // Products and their sums over the window fit i16 when KH·KW·128·
-    // max|w − z_w| ≤ 32767 (weights of a few bits): the taps then multiply
-    // and add twice the lanes per instruction, widened to i32 once.
-    Type mulType = accType;
-    if (!isFloat) {
-      int64_t largest = 0;
-      for (const APInt &w : constants->weights.getValues<APInt>())
-        largest = std::max<int64_t>(
-            largest, std::abs(w.getSExtValue() - constants->weightZp));
-      if (kh * kw * 128 * largest <= 32767)
-        mulType = rewriter.getI16Type();
-    }
     Type outType = epilogue ? inType : accType;
     Value init = tensor::EmptyOp::create(rewriter, loc, outShape, outType);
     // Per-channel requantization parameters, read from globals loaded at

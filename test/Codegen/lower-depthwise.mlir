@@ -156,3 +156,18 @@ func.func @int8_i16_bound(%x: tensor<1x4x4x2xi8>) -> (tensor<1x2x2x2xi32>, tenso
   %z = tosa.depthwise_conv2d %x, %w28, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
   return %y, %z : tensor<1x2x2x2xi32>, tensor<1x2x2x2xi32>
 }
+
+// -----
+
+// Taps in i16 take half the accumulator registers: a 12-pixel row is one
+// block of 12 (up to 1.5 × pixels), not 3 of 4.
+// CHECK-LABEL: func.func @int8_i16_pixels
+// CHECK: scf.for {{.*}} step %c12
+// CHECK-COUNT-12: vector.transfer_write {{.*}} : vector<2xi32>, tensor<1x1x12x2xi32>
+func.func @int8_i16_pixels(%x: tensor<1x3x14x2xi8>) -> tensor<1x1x12x2xi32> {
+  %w = "tosa.const"() <{values = dense<2> : tensor<3x3x2x1xi8>}> : () -> tensor<3x3x2x1xi8>
+  %b = "tosa.const"() <{values = dense<[10, -20]> : tensor<2xi32>}> : () -> tensor<2xi32>
+  %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x14x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x12x2xi32>
+  return %y : tensor<1x1x12x2xi32>
+}
