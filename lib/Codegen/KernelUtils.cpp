@@ -183,50 +183,63 @@ static Value slice(OpBuilder &b, Location loc, Value v, int64_t offset,
   return vector::ExtractStridedSliceOp::create(b, loc, v, offset, size, 1);
 }
 
-/// The codes of `bytes` (F bytes of fields of `bits` ∈ {1, 2, 4}): code
-/// j + i·F is field i of byte j. Each byte is first repeated at the lanes of
-/// its codes, so that the rest is arithmetic on the whole vector with
-/// constant per-lane masks (narrow vectors of F bytes scalarize on x86).
-/// 1-bit codes come out as 0 or `one`.
-static Value unpackFields(OpBuilder &b, Location loc, Value bytes,
-                          unsigned bits, int64_t one = 1) {
+/// The F bytes of `bytes` repeated across the n = F·f lanes of a tile's
+/// codes (lane e gets byte e mod F; a broadcast load on x86), then every
+/// lane group [i·F, (i+1)·F) shifted by `count(i)` bits, right or left, as
+/// one variable shift of the widest elements (of at most 4 bytes) that F
+/// is a multiple of: vpsrlvd/vpsllvd on x86, ushl on AArch64. Bits that
+/// cross from a neighbouring byte are masked off or ignored by the caller.
+static Value shiftedFields(OpBuilder &b, Location loc, Value bytes,
+                           int64_t fields, bool left,
+                           function_ref<int64_t(int64_t field)> count) {
   int64_t bytesIn = cast<VectorType>(bytes.getType()).getNumElements();
-  int64_t n = bytesIn * (8 / bits);
-  auto lanes = [&](function_ref<int64_t(int64_t field)> value) -> Value {
-    SmallVector<int8_t> v;
-    for (int64_t e = 0; e < n; ++e)
-      v.push_back(int8_t(value(e / bytesIn)));
-    return arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(VectorType::get({n}, b.getI8Type()),
-                               ArrayRef(v)));
-  };
+  int64_t n = bytesIn * fields;
   SmallVector<int64_t> spread;
   for (int64_t e = 0; e < n; ++e)
     spread.push_back(e % bytesIn);
   Value repeated = vector::ShuffleOp::create(b, loc, bytes, bytes, spread);
-  if (bits == 1) {
-    Value bit = lanes([](int64_t i) { return 1 << i; });
-    Value set = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ne,
-        arith::AndIOp::create(b, loc, repeated, bit), splatI8(b, loc, n, 0));
-    return arith::SelectOp::create(b, loc, set, splatI8(b, loc, n, one),
-                                   splatI8(b, loc, n, 0));
-  }
-  Value codes;
-  for (unsigned i = 0; i < 8 / bits; ++i) {
-    Value v = repeated;
-    if (i > 0)
-      v = arith::ShRUIOp::create(b, loc, v, splatI8(b, loc, n, i * bits));
-    v = arith::AndIOp::create(b, loc, v, lanes([&](int64_t field) {
-                                return field == i ? (1 << bits) - 1 : 0;
-                              }));
-    codes = codes ? arith::OrIOp::create(b, loc, codes, v).getResult() : v;
-  }
-  return codes;
+  int64_t elementBytes = bytesIn % 4 == 0 ? 4 : bytesIn % 2 == 0 ? 2 : 1;
+  auto wide =
+      VectorType::get({n / elementBytes}, b.getIntegerType(8 * elementBytes));
+  SmallVector<APInt> counts;
+  for (int64_t k = 0; k < n / elementBytes; ++k)
+    counts.push_back(
+        APInt(8 * elementBytes, count(k * elementBytes / bytesIn)));
+  Value amounts = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(wide, ArrayRef(counts)));
+  Value v = elementBytes == 1
+                ? repeated
+                : vector::BitCastOp::create(b, loc, wide, repeated).getResult();
+  v = left ? arith::ShLIOp::create(b, loc, v, amounts).getResult()
+           : arith::ShRUIOp::create(b, loc, v, amounts).getResult();
+  return elementBytes == 1
+             ? v
+             : vector::BitCastOp::create(b, loc, repeated.getType(), v);
 }
 
-/// `codes` (vector<n x i8>, each < 16) looked up in the 16-byte `table`.
+/// The codes of `bytes` (F bytes of fields of `bits` ∈ {2, 4}): code
+/// j + i·F is field i of byte j, so one shift by i·bits of lane group i and
+/// one mask take all of them apart.
+static Value unpackFields(OpBuilder &b, Location loc, Value bytes,
+                          unsigned bits) {
+  Value v = shiftedFields(b, loc, bytes, 8 / bits, /*left=*/false,
+                          [&](int64_t i) { return i * bits; });
+  int64_t n = cast<VectorType>(v.getType()).getNumElements();
+  return arith::AndIOp::create(b, loc, v, splatI8(b, loc, n, (1 << bits) - 1));
+}
+
+/// Whether each 1-bit code of `bytes` is set: bit i of lane group i moved to
+/// the sign bit by one left shift, then a sign test (which a select turns
+/// into vpblendvb on x86 and bsl on AArch64).
+static Value unpackBits(OpBuilder &b, Location loc, Value bytes) {
+  Value v = shiftedFields(b, loc, bytes, 8, /*left=*/true,
+                          [](int64_t i) { return 7 - i; });
+  int64_t n = cast<VectorType>(v.getType()).getNumElements();
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v,
+                               splatI8(b, loc, n, 0));
+}
+
+/// `codes` (vector<n x i8>, each < table.size() ≤ 16) looked up in `table`.
 static Value lookup(OpBuilder &b, Location loc, KernelIsa isa,
                     ArrayRef<int8_t> table, Value codes) {
   int64_t n = cast<VectorType>(codes.getType()).getNumElements();
@@ -238,7 +251,7 @@ static Value lookup(OpBuilder &b, Location loc, KernelIsa isa,
   auto tableVector = [&](int64_t size) -> Value {
     SmallVector<int8_t> lanes;
     for (int64_t i = 0; i < size; ++i)
-      lanes.push_back(table[i % 16]);
+      lanes.push_back(i % 16 < int64_t(table.size()) ? table[i % 16] : 0);
     return arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(VectorType::get({size}, b.getI8Type()),
@@ -251,7 +264,7 @@ static Value lookup(OpBuilder &b, Location loc, KernelIsa isa,
   if (!x86 && !arm) {
     // No byte shuffle to rely on: one compare and select per used code.
     Value result = splatI8(b, loc, n, table[0]);
-    for (int64_t c = 1; c < 16; ++c) {
+    for (int64_t c = 1, e = table.size(); c < e; ++c) {
       if (table[c] == table[0])
         continue;
       Value is = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, codes,
@@ -299,24 +312,40 @@ static Value lookup(OpBuilder &b, Location loc, KernelIsa isa,
 Value decodeWeights(OpBuilder &b, Location loc, KernelIsa isa,
                     const Codebook &book, Value bytes, int64_t count) {
   unsigned bits = book.bits;
-  Value codes;
+  ArrayRef<int8_t> values = book.values;
+  auto splat = [&](Value like, int64_t v) {
+    return splatI8(b, loc, cast<VectorType>(like.getType()).getNumElements(),
+                   v);
+  };
+  // The tile's padding codes are cut off before any lookup.
+  auto first = [&](Value v) { return slice(b, loc, v, 0, count); };
+  if (bits == 1) {
+    Value set = first(unpackBits(b, loc, bytes));
+    return arith::SelectOp::create(b, loc, set, splat(set, values[1]),
+                                   splat(set, values[0]));
+  }
   if (bits == 3) {
-    // Low two bits in the 2-bit layout, then the high bit in the 1-bit one.
+    // The low two bits in the 2-bit layout, then the high bit in the 1-bit
+    // one, which selects between the lookups of the low bits in the
+    // codebook's two halves. Two's complement codes' low halves are their
+    // low bits and the high halves 4 less.
     int64_t n = llvm::alignTo(count, 8);
-    Value low = unpackFields(b, loc, slice(b, loc, bytes, 0, n / 4), 2);
-    Value high = unpackFields(b, loc, slice(b, loc, bytes, n / 4, n / 8), 1, 4);
-    codes = arith::OrIOp::create(b, loc, low, high);
-  } else {
-    codes = unpackFields(b, loc, bytes, bits);
+    Value low = first(unpackFields(b, loc, slice(b, loc, bytes, 0, n / 4), 2));
+    Value high = first(unpackBits(b, loc, slice(b, loc, bytes, n / 4, n / 8)));
+    Value lowHalf = low, highHalf;
+    if (book.twosComplement) {
+      highHalf = arith::AddIOp::create(b, loc, low, splat(low, -4));
+    } else {
+      lowHalf = lookup(b, loc, isa, values.take_front(4), low);
+      highHalf = lookup(b, loc, isa, values.drop_front(4), low);
+    }
+    return arith::SelectOp::create(b, loc, high, highHalf, lowHalf);
   }
-  codes = slice(b, loc, codes, 0, count);
-  if (isa != KernelIsa::Generic || !book.twosComplement) {
-    SmallVector<int8_t> table(book.values.begin(), book.values.end());
-    table.resize(16, 0);
-    return lookup(b, loc, isa, table, codes);
-  }
+  Value codes = first(unpackFields(b, loc, bytes, bits));
+  if (isa != KernelIsa::Generic || !book.twosComplement)
+    return lookup(b, loc, isa, values, codes);
   // Sign extension of `bits`-bit fields: (c ^ 2^(bits-1)) - 2^(bits-1).
-  Value half = splatI8(b, loc, count, 1 << (bits - 1));
+  Value half = splat(codes, 1 << (bits - 1));
   return arith::SubIOp::create(
       b, loc, arith::XOrIOp::create(b, loc, codes, half), half);
 }

@@ -175,7 +175,28 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
         channels >= lanes ? lanes : qopt::vectorWidth(channels, lanes);
     int64_t fullC = channels / lanesC * lanesC;
     int64_t restC = qopt::vectorWidth(channels - fullC, lanesC);
+    // Products and their sums over the window fit i16 when KH·KW·128·
+    // max|w − z_w| ≤ 32767 (weights of a few bits): the taps then multiply
+    // and add twice the lanes per instruction, widened to i32 once.
+    Type mulType = accType;
+    if (!isFloat) {
+      int64_t largest = 0;
+      for (const APInt &w : constants->weights.getValues<APInt>())
+        largest = std::max<int64_t>(
+            largest, std::abs(w.getSExtValue() - constants->weightZp));
+      if (kh * kw * 128 * largest <= 32767)
+        mulType = rewriter.getI16Type();
+    }
+    // i16 accumulators take half the registers of i32 ones: blocks of up to
+    // 1.5 × `pixels` (the largest divisor of the width) share each tap's
+    // weights, and their decode, among more pixels.
     int64_t pixelsW = qopt::vectorWidth(outShape[2], pixels);
+    if (mulType != accType)
+      for (int64_t d = pixels * 3 / 2; d > pixelsW; --d)
+        if (outShape[2] % d == 0) {
+          pixelsW = d;
+          break;
+        }
 
     // Padding takes the input zero point, which the folded bias cancels.
     Value input = op.getInput();
@@ -263,6 +284,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       };
       auto vecIn = VectorType::get({width}, inType);
       auto vecAcc = VectorType::get({width}, accType);
+      auto vecMul = VectorType::get({width}, mulType);
       Value biasVec =
           bias ? vector::TransferReadOp::create(b, loc, vecAcc, bias,
                                                 ValueRange{c}, accPad,
@@ -271,9 +293,15 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
                : splat(b, width, constants->bias.getSplatValue<Attribute>());
       Value weightZp;
       if (!isFloat && constants->weightZp != 0)
-        weightZp =
-            splat(b, width, b.getIntegerAttr(accType, constants->weightZp));
-      SmallVector<Value> acc(pixelsW, biasVec);
+        weightZp = arith::ConstantOp::create(
+            b, loc,
+            SplatElementsAttr::get(
+                vecMul, b.getIntegerAttr(mulType, constants->weightZp)));
+      SmallVector<Value> acc(pixelsW, mulType == accType
+                                          ? biasVec
+                                          : arith::ConstantOp::create(
+                                                b, loc, b.getZeroAttr(vecMul))
+                                                .getResult());
       for (int64_t i = 0; i < kh; ++i) {
         Value row = affine(oh, stride[0], i);
         for (int64_t j = 0; j < kw; ++j) {
@@ -297,7 +325,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
                 inPad, ArrayRef<bool>{true});
           }
           if (!isFloat)
-            w = arith::ExtSIOp::create(b, loc, vecAcc, w);
+            w = arith::ExtSIOp::create(b, loc, vecMul, w);
           if (weightZp)
             w = arith::SubIOp::create(b, loc, w, weightZp);
           for (int64_t p = 0; p < pixelsW; ++p) {
@@ -309,7 +337,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
               acc[p] = vector::FMAOp::create(b, loc, x, w, acc[p]);
               continue;
             }
-            x = arith::ExtSIOp::create(b, loc, vecAcc, x);
+            x = arith::ExtSIOp::create(b, loc, vecMul, x);
             acc[p] = arith::AddIOp::create(b, loc, acc[p],
                                            arith::MulIOp::create(b, loc, x, w));
           }
@@ -317,6 +345,9 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
       }
       for (int64_t p = 0; p < pixelsW; ++p) {
         Value v = acc[p];
+        if (mulType != accType)
+          v = arith::AddIOp::create(b, loc, biasVec,
+                                    arith::ExtSIOp::create(b, loc, vecAcc, v));
         if (requant) {
           // The epilogue's vectors are lanesC wide: a narrower block is
           // widened and its part taken back.

@@ -386,12 +386,17 @@ static Config selectConfig(KernelIsa isa, const Problem &p, OpBuilder &b) {
   c.pixels = std::min(std::clamp<int64_t>(budget / c.blocks, 1, 8), p.ow);
   if (c.codes && c.step != Step::Smmla) {
     // Packed weights cost a decode per block and step, inputs a broadcast
-    // per pixel: fewer blocks and more pixels amortize the decode (about
-    // as many operations as the code has fields, plus the lookup).
-    int64_t decode = 8 / std::min(c.codes->bits, 2u) + 2;
+    // per pixel: fewer blocks and more pixels amortize the decode (a shift,
+    // a mask and a lookup; 3 bits two of each and a select, 1 bit a shift
+    // and a select).
+    // A 3-bit decode keeps both planes and their constants live: two
+    // accumulators fewer, or the register allocator shuffles them.
+    int64_t decode = c.codes->bits == 3 ? 6 : c.codes->bits == 1 ? 2 : 3;
+    int64_t accumulators = budget - (c.codes->bits == 3 ? 2 : 0);
     double best = 0;
     for (int64_t tb = std::min<int64_t>(4, blocks); tb >= 1; tb /= 2) {
-      int64_t px = std::min(std::clamp<int64_t>(budget / tb, 1, 12), p.ow);
+      int64_t px =
+          std::min(std::clamp<int64_t>(accumulators / tb, 1, 12), p.ow);
       double cost = double(tb * decode + px) / double(tb * px);
       if (best == 0 || cost < best)
         best = cost, c.blocks = tb, c.pixels = px;

@@ -6,11 +6,13 @@
 // -20 + 3·(9·(-1 - 1)) = -74. 8 output pixels by 2 channels per block.
 // The weights take two values: 1-bit codes into the codebook [-1, 2], one
 // byte per tap holding the block's codes 1, 0 (bit i: channel i), decoded
-// at each tap by pshufb.
+// at each tap by shifting bit i into lane i's sign bit, which selects the
+// value. Products and window sums fit i16 (9·128·|2 - 1| ≤ 32767): the taps
+// multiply and add in i16, widened and added to the bias per pixel.
 // CHECK-LABEL: func.func @int8_stride2
 // CHECK-DAG: %[[PADV:.*]] = arith.constant -3 : i8
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<1> : tensor<3x3x1x1xi8>
-// CHECK-DAG: %[[WZP:.*]] = arith.constant dense<1> : vector<2xi32>
+// CHECK-DAG: %[[WZP:.*]] = arith.constant dense<1> : vector<2xi16>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<[37, -74]> : tensor<2xi32>
 // CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 0, 0, 0]
 // CHECK: tensor.yield %[[PADV]]
@@ -18,16 +20,20 @@
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} step %c2
-// CHECK: vector.transfer_read %[[B]]
+// CHECK: %[[BV:.*]] = vector.transfer_read %[[B]]
 // CHECK: vector.transfer_read %[[W]]{{.*}} : tensor<3x3x1x1xi8>, vector<1xi8>
-// CHECK: %[[LUT:.*]] = llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
-// CHECK: %[[WV:.*]] = vector.extract_strided_slice %[[LUT]] {{.*}} to vector<2xi8>
-// CHECK: %[[WE:.*]] = arith.extsi %[[WV]] : vector<2xi8> to vector<2xi32>
+// CHECK: arith.shli {{.*}} : vector<8xi8>
+// CHECK: %[[SET:.*]] = arith.cmpi slt, {{.*}} : vector<8xi8>
+// CHECK: %[[SET2:.*]] = vector.extract_strided_slice %[[SET]] {{.*}} to vector<2xi1>
+// CHECK: %[[WV:.*]] = arith.select %[[SET2]], {{.*}} : vector<2xi1>, vector<2xi8>
+// CHECK: %[[WE:.*]] = arith.extsi %[[WV]] : vector<2xi8> to vector<2xi16>
 // CHECK: %[[WS:.*]] = arith.subi %[[WE]], %[[WZP]]
 // CHECK: %[[X:.*]] = vector.transfer_read %[[P]]{{.*}} : tensor<1x17x17x2xi8>, vector<2xi8>
-// CHECK: %[[XW:.*]] = arith.extsi %[[X]] : vector<2xi8> to vector<2xi32>
-// CHECK: arith.muli %[[XW]], %[[WS]]
-// CHECK: arith.addi
+// CHECK: %[[XW:.*]] = arith.extsi %[[X]] : vector<2xi8> to vector<2xi16>
+// CHECK: arith.muli %[[XW]], %[[WS]] : vector<2xi16>
+// CHECK: arith.addi {{.*}} : vector<2xi16>
+// CHECK: %[[SUM:.*]] = arith.extsi {{.*}} : vector<2xi16> to vector<2xi32>
+// CHECK: arith.addi %[[BV]], %[[SUM]] : vector<2xi32>
 // CHECK-COUNT-8: vector.transfer_write {{.*}} : vector<2xi32>, tensor<1x8x8x2xi32>
 // CHECK-NOT: tosa.depthwise_conv2d
 func.func @int8_stride2(%x: tensor<1x16x16x2xi8>) -> tensor<1x8x8x2xi32> {
@@ -83,7 +89,7 @@ func.func @unsupported(%x: tensor<1x4x4x2xf32>, %v: tensor<1x1x2x1xf32>) -> (ten
 // CHECK-LABEL: func.func @int8_requant
 // CHECK: tensor.empty() : tensor<1x4x4x2xi8>
 // CHECK: scf.for
-// CHECK: arith.muli {{.*}} : vector<2xi32>
+// CHECK: arith.muli {{.*}} : vector<2xi16>
 // CHECK: arith.muli {{.*}} : vector<2xi64>
 // CHECK: arith.shrsi {{.*}} : vector<2xi64>
 // CHECK: arith.maxsi
@@ -112,10 +118,10 @@ func.func @int8_requant(%x: tensor<1x4x4x2xi8>) -> tensor<1x4x4x2xi8> {
 // (widened with zeros, 8 lanes kept).
 // CHECK-LABEL: func.func @int8_channel_rest
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c16
-// CHECK: arith.muli {{.*}} : vector<16xi32>
+// CHECK: arith.muli {{.*}} : vector<16xi16>
 // CHECK: vector.transfer_write {{.*}} : vector<16xi8>, tensor<1x4x4x24xi8>
 // CHECK: scf.for %{{.*}} = %c16{{.*}} to %c24{{.*}} step %c8
-// CHECK: arith.muli {{.*}} : vector<8xi32>
+// CHECK: arith.muli {{.*}} : vector<8xi16>
 // CHECK: vector.shuffle {{.*}} : vector<8xi32>, vector<8xi32>
 // CHECK: %[[R:.*]] = vector.extract_strided_slice {{.*}} {offsets = [0], sizes = [8], strides = [1]} : vector<16xi8> to vector<8xi8>
 // CHECK: vector.transfer_write %[[R]], {{.*}} : vector<8xi8>, tensor<1x4x4x24xi8>
@@ -130,4 +136,38 @@ func.func @int8_channel_rest(%x: tensor<1x4x4x24xi8>) -> tensor<1x4x4x24xi8> {
   %ozp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
   %r = tosa.rescale %y, %m, %s, %izp, %ozp {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<1x4x4x24xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<1x4x4x24xi8>
   return %r : tensor<1x4x4x24xi8>
+}
+
+// -----
+
+// Where a window's sum could leave i16 (9·128·29 = 33408 > 32767), the taps
+// multiply and add in i32; at 28 (32256) they stay in i16.
+// CHECK-LABEL: func.func @int8_i16_bound
+// CHECK: arith.muli {{.*}} : vector<2xi32>
+// CHECK-NOT: arith.muli {{.*}} : vector<2xi16>
+// CHECK: arith.muli {{.*}} : vector<2xi16>
+// CHECK-NOT: arith.muli {{.*}} : vector<2xi32>
+func.func @int8_i16_bound(%x: tensor<1x4x4x2xi8>) -> (tensor<1x2x2x2xi32>, tensor<1x2x2x2xi32>) {
+  %w29 = "tosa.const"() <{values = dense<29> : tensor<3x3x2x1xi8>}> : () -> tensor<3x3x2x1xi8>
+  %w28 = "tosa.const"() <{values = dense<28> : tensor<3x3x2x1xi8>}> : () -> tensor<3x3x2x1xi8>
+  %b = "tosa.const"() <{values = dense<[10, -20]> : tensor<2xi32>}> : () -> tensor<2xi32>
+  %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.depthwise_conv2d %x, %w29, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
+  %z = tosa.depthwise_conv2d %x, %w28, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x4x4x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
+  return %y, %z : tensor<1x2x2x2xi32>, tensor<1x2x2x2xi32>
+}
+
+// -----
+
+// Taps in i16 take half the accumulator registers: a 12-pixel row is one
+// block of 12 (up to 1.5 × pixels), not 3 of 4.
+// CHECK-LABEL: func.func @int8_i16_pixels
+// CHECK: scf.for {{.*}} step %c12
+// CHECK-COUNT-12: vector.transfer_write {{.*}} : vector<2xi32>, tensor<1x1x12x2xi32>
+func.func @int8_i16_pixels(%x: tensor<1x3x14x2xi8>) -> tensor<1x1x12x2xi32> {
+  %w = "tosa.const"() <{values = dense<2> : tensor<3x3x2x1xi8>}> : () -> tensor<3x3x2x1xi8>
+  %b = "tosa.const"() <{values = dense<[10, -20]> : tensor<2xi32>}> : () -> tensor<2xi32>
+  %zp = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x14x2xi8>, tensor<3x3x2x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x12x2xi32>
+  return %y : tensor<1x1x12x2xi32>
 }

@@ -12,7 +12,10 @@
 // (zeros beyond IC = 3) without padding channels: the 8 codes 3, 1, 6, 2,
 // 4, 5, 0, 2 take 3 bytes, the low two bits in the 2-bit layout (byte j
 // holds codes j, j + 2, j + 4, j + 6: 0b00001011 = 11, 0b10011001 = -103),
-// then the high bits (bit i of code i: 0b00110100 = 52); decoded and
+// then the high bits (bit i of code i: 0b00110100 = 52). Decoded by one
+// shift of the repeated low-plane bytes as i16 (field i of lane group i),
+// a mask, and one left shift of the high bit of lane group i into the sign
+// bit, which selects between the lookups of the codebook's two halves;
 // widened with zeros. The zero-point term is in the bias (one entry per
 // channel): 10 - 125·(1 - 2 + 100) = -12365, 20 - 125·(4 + 5 - 6) = -355.
 // Signed steps fold zp = -3 instead: 10 + 3·99 = 307, 20 + 3·3 = 29.
@@ -26,10 +29,15 @@
 // VNNI: arith.xori
 // VNNI: vector.load %{{.*}} : memref<1x1x1x1x3xi8>, vector<3xi8>
 // VNNI: vector.shuffle {{.*}} [0, 1, 0, 1, 0, 1, 0, 1] : vector<2xi8>, vector<2xi8>
-// VNNI: arith.shrui {{.*}} : vector<8xi8>
+// VNNI: vector.bitcast {{.*}} : vector<8xi8> to vector<4xi16>
+// VNNI: arith.shrui {{.*}} : vector<4xi16>
+// VNNI: arith.andi {{.*}} : vector<8xi8>
 // VNNI: vector.shuffle {{.*}} [0, 0, 0, 0, 0, 0, 0, 0] : vector<1xi8>, vector<1xi8>
-// VNNI: arith.cmpi ne, {{.*}} : vector<8xi8>
-// VNNI: llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
+// VNNI: arith.shli {{.*}} : vector<8xi8>
+// VNNI: %[[HIGH:.*]] = arith.cmpi slt, {{.*}} : vector<8xi8>
+// VNNI: %[[LO:.*]] = llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
+// VNNI: %[[HI:.*]] = llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
+// VNNI: arith.select %[[HIGH]], {{.*}} : vector<8xi1>, vector<8xi8>
 // VNNI: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 8, {{.*}}] : vector<8xi8>, vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // VNNI: arith.muli {{.*}} : vector<16xi64>
@@ -46,11 +54,11 @@
 // AVX2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
 // SDOT: memref.global "private" constant @__qopt_bias : memref<2xi32> = dense<[307, 29]>
 // SDOT-LABEL: func.func @conv
-// SDOT: llvm.call_intrinsic "llvm.aarch64.neon.tbl1.v16i8"
+// SDOT: llvm.call_intrinsic "llvm.aarch64.neon.tbl1.v8i8"
 // SDOT: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"
 // The generic ISA looks codes up by compares and selects.
 // GENERIC-LABEL: func.func @conv
-// GENERIC: arith.cmpi eq, {{.*}} : vector<4xi8>
+// GENERIC: arith.cmpi eq, {{.*}} : vector<2xi8>
 // GENERIC: arith.select
 // smmla: inputs in groups of 8 (channels padded to 8), weights packed
 // [OC/2][KH][KW][IC/8][2][8], accumulators shuffled into rows of 4 channels.
@@ -86,10 +94,10 @@ func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
 // complement codes: channel 0 is 1, 2, 3, 0 and channel 1 is -1, -2, -3, -4
 // = 7, 6, 5, 4; the low two bits in the 2-bit layout (byte j holds codes j,
 // j + 2, j + 4, j + 6: 0b01111101 = 125, 0b00100010 = 34), then the high
-// bits (0b11110000 = -16); each byte is repeated at the lanes of its
-// codes, fields taken apart by per-lane masks, and the codes looked up in a
-// table of their sign extensions (pshufb; the generic ISA computes
-// (c ^ 4) - 4 instead). The
+// bits (0b11110000 = -16); each plane's bytes are repeated at the lanes of
+// their codes and shifted per lane group; two's complement codes need no
+// lookup: the low bits, or 4 less where the high bit (shifted into the sign
+// bit) is set. The
 // per-channel shifts are one byte each; their rounding terms 2^(s-1) are
 // computed in registers.
 // VNNI-DAG: memref.global "private" constant @__qopt_packed_weights{{.*}} : memref<1x1x1x1x3xi8> = dense<{{\[\[\[\[\[}}125, 34, -16]]]]]>
@@ -98,9 +106,13 @@ func.func @conv(%x: tensor<1x4x4x3xi8>) -> tensor<1x6x6x2xi8> {
 // VNNI-LABEL: func.func @fully_connected
 // VNNI: %[[A:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2], [3]] output_shape [1, 1, 1, 4]
 // VNNI: bufferization.to_buffer %[[A]]
-// VNNI: arith.shrui {{.*}} : vector<8xi8>
-// VNNI: arith.cmpi ne, {{.*}} : vector<8xi8>
-// VNNI: llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
+// VNNI: arith.shrui {{.*}} : vector<4xi16>
+// VNNI: arith.andi {{.*}} : vector<8xi8>
+// VNNI: arith.shli {{.*}} : vector<8xi8>
+// VNNI: %[[HIGH:.*]] = arith.cmpi slt, {{.*}} : vector<8xi8>
+// VNNI-NOT: pshuf.b
+// VNNI: %[[LOW4:.*]] = arith.addi {{.*}} : vector<8xi8>
+// VNNI: arith.select %[[HIGH]], %[[LOW4]], {{.*}} : vector<8xi1>, vector<8xi8>
 // VNNI: vector.shuffle {{.*}} : vector<8xi8>, vector<8xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // VNNI: %[[S:.*]] = arith.extui %{{.*}} : vector<16xi8> to vector<16xi64>

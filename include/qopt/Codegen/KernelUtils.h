@@ -59,10 +59,12 @@ mlir::Value widenWithZeros(mlir::OpBuilder &b, mlir::Location loc,
 
 /// The first `count` weights of a tile packed by packTile with `book`'s
 /// codes, from `bytes` (vector<packedTileBytes(count) x i8>), decoded in
-/// registers into vector<count x i8>: fields taken apart with per-lane
-/// masks, then a byte table lookup of the codebook, `pshufb` on x86 (AVX2
-/// and up) and `tbl` on AArch64; the generic ISA sign-extends two's
-/// complement codes and compares and selects others.
+/// registers into vector<count x i8>: the fields of every byte taken apart
+/// by one variable shift per vector and a mask, then a byte table lookup of
+/// the codebook, `pshufb` on x86 (AVX2 and up) and `tbl` on AArch64; the
+/// generic ISA sign-extends two's complement codes and compares and selects
+/// others. 1-bit codes (and the high bit of 3-bit ones) select by their
+/// sign after a left shift.
 mlir::Value decodeWeights(mlir::OpBuilder &b, mlir::Location loc, KernelIsa isa,
                           const Codebook &book, mlir::Value bytes,
                           int64_t count);

@@ -149,7 +149,8 @@ def LowerDepthwise : Pass<"qopt-lower-depthwise", "mlir::func::FuncOp"> {
     left over in blocks of the largest divisor of their count up to `lanes`
     (with fewer channels than `lanes`, of the channel count); pixel blocks
     are the largest divisor of the output width up to `pixels` (divisors
-    preferring powers of two).
+    preferring powers of two; up to 1.5 × `pixels` when the taps run in
+    i16, whose accumulators take half the registers).
 
     Integer: the input zero point is folded into the bias at compile time
     (`b − z_x·Σ (w − z_w)` per channel; padding holds `z_x`), so the inner
