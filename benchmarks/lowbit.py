@@ -116,6 +116,8 @@ def object_data(work, name, triple):
         text = f.read()
     dot = {m: len(re.findall(rf"\b{m}\b", text)) for m in DOT}
     return dict(packed=sum(n for s, n in symbols if "packed_weights" in s),
+                packed_objects=sum(1 for s, _ in symbols
+                                   if "packed_weights" in s),
                 named=sum(n for _, n in symbols), objects=len(symbols),
                 rodata=sizes.get(".rodata", 0), asm_matches=matches,
                 all_rodata=sum(sizes[k] for k in data),
@@ -123,23 +125,18 @@ def object_data(work, name, triple):
 
 
 def check_bytes(report_bytes, data):
-    """None if report.txt's weight bytes match the object's data, else why.
-    The report counts every constant buffer before LLVM compiles it; LLVM
-    moves some small ones into the code's constant pools (.rodata.cst*) and
-    pads objects to their alignment. So the report must not be smaller than
-    the object's constant-data symbols less one 64-byte block each (the
-    object would hold data the report does not count) nor larger than all
-    of the object's read-only data (it would count data that is not
-    there)."""
+    """None if report.txt's weight bytes match the object's packed weights,
+    else why. The report counts the kernels' packed-weight buffers
+    (`__qopt_packed_weights*`) before LLVM compiles them, the object holds
+    them as data symbols of the same names: they must agree within the
+    64-byte alignment of each."""
     if not data["asm_matches"]:
         return ("the assembly qoptc wrote does not assemble to the object's "
                 "read-only data")
-    low, high = data["named"] - 64 * data["objects"], data["all_rodata"]
-    if not low <= report_bytes <= high:
-        return (f"report.txt says {report_bytes} B, the object holds "
-                f"{data['named']} B of constant data in {data['objects']} "
-                f"objects (packed weights {data['packed']} B), {high} B of "
-                "read-only data in all")
+    if abs(report_bytes - data["packed"]) > 64 * data["packed_objects"]:
+        return (f"report.txt says {report_bytes} B of weights, the object "
+                f"holds {data['packed']} B of packed weights in "
+                f"{data['packed_objects']} objects")
     return None
 
 
@@ -276,7 +273,7 @@ def table(key, float_row, rows, n, pipelines):
            f"{float_row.latency[1] * 1e3:.3f} ms). Judged by {judge}.", "",
            "| pipeline | weights | scheme | accuracy (drop) | agreement | "
            "weight bytes (report.txt) | × W8A8 | object: packed weights / "
-           "all constant data / .rodata | report − data | latency ms "
+           "all constant data / .rodata | report − packed | latency ms "
            "(median / min) | layers |",
            "|---|---|---|---:|---:|---:|---:|---|---:|---:|---|"]
     for pipeline in pipelines:
@@ -296,7 +293,7 @@ def table(key, float_row, rows, n, pipelines):
                     + (f" **MISMATCH: {r.mismatch}**" if r.mismatch else ""))
             out.append(f"{head} {pct(r.accuracy)} ({sign}{pct(abs(d))}) | "
                        f"{pct(r.agreement)} | {r.weights} | {ratio} | {data} | "
-                       f"{r.weights - r.data['named']:+d} | "
+                       f"{r.weights - r.data['packed']:+d} | "
                        f"{r.latency[0] * 1e3:.3f} / {r.latency[1] * 1e3:.3f} | "
                        f"{r.layer_bits} |")
     return out
@@ -482,22 +479,20 @@ def main():
            "predicts the compiled float model's class. The MNIST nets are "
            "judged by accuracy, the classifier by agreement.",
            "- Weight bytes: `weights:` of the report.txt qoptc writes beside "
-           "the object (every constant buffer: packed weights, biases, "
-           "multipliers, shifts), and the object's own: the packed-weight "
-           "globals (`__qopt_packed_weights*`) and the other constant "
-           "buffers are private (.L) symbols that the .o's symbol table does "
-           "not keep, so the assembly qoptc writes from the same compilation "
-           "(`--asm`) is assembled again with `llvm-mc-22 -save-temp-labels`, "
-           "its read-only data checked against the .o's (section sizes by "
-           "`llvm-readelf-22 -S`, contents byte for byte), and its data "
-           "symbols' sizes read by `llvm-nm-22 -S`: \"packed weights\" are "
-           "the `__qopt_packed_weights*` ones, \"all constant data\" every "
-           "sized data symbol, \".rodata\" the section with its alignment "
-           "padding. The report counts the constant buffers before LLVM compiles "
-           "them, which moves a few small ones into the code's constant pools "
-           "(.rodata.cst*): a report below the constant data less 64 B per "
-           "object, or above all of the object's read-only data, is printed "
-           "as **MISMATCH**; column \"report − data\" shows the difference.",
+           "the object (the kernels' packed weights; biases, multipliers and "
+           "shifts are its `other constants:`), and the object's own: the "
+           "packed-weight globals (`__qopt_packed_weights*`) and the other "
+           "constant buffers are private (.L) symbols that the .o's symbol "
+           "table does not keep, so the assembly qoptc writes from the same "
+           "compilation (`--asm`) is assembled again with `llvm-mc-22 "
+           "-save-temp-labels`, its read-only data checked against the .o's "
+           "(section sizes by `llvm-readelf-22 -S`, contents byte for byte), "
+           "and its data symbols' sizes read by `llvm-nm-22 -S`: \"packed "
+           "weights\" are the `__qopt_packed_weights*` ones, \"all constant "
+           "data\" every sized data symbol, \".rodata\" the section with its "
+           "alignment padding. A report that differs from the packed weights "
+           "by more than 64 B (one alignment) per packed object is printed "
+           "as **MISMATCH**; column \"report − packed\" shows the difference.",
            f"- Latency: median / minimum of {args.runs} calls of the object "
            f"(harness.c, float in and out), one thread pinned to one core; a "
            f"model's objects are timed side by side, in {args.rounds} rounds "

@@ -257,6 +257,7 @@ private:
   LogicalResult checkStatistics(func::FuncOp func);
   LogicalResult parseLayerBits(func::FuncOp func);
   void partition(func::FuncOp func);
+  LogicalResult checkLayerFormats();
   void computeAnalyticInputMeans(func::FuncOp func);
   std::optional<SmallVector<double>> inputMeans(const Group &g) const;
   LogicalResult decideActivations();
@@ -409,6 +410,28 @@ LayerBits QuantizePass::bitsFor(const Group &g) const {
       return it->second;
   }
   return {format, actBits};
+}
+
+/// A layer-bits entry asking for ternary or binary weights must name a layer
+/// that has them: a conv, depthwise conv or matmul with constant weights
+/// (for any other op the format would silently not apply).
+LogicalResult QuantizePass::checkLayerFormats() {
+  for (const Group &g : groups) {
+    qopt::WeightFormat wf = bitsFor(g).weight;
+    if ((wf.scheme != qopt::WeightScheme::Ternary &&
+         wf.scheme != qopt::WeightScheme::Binary) ||
+        wf == format)
+      continue;
+    if (g.kind == GroupKind::Anchor && getConstant(g.root->getOperand(1)))
+      continue;
+    return g.root->emitError()
+           << "layer-bits gives '" << g.root->getName() << "' "
+           << wf.schemeName()
+           << " weights, but it has no constant weights: ternary and binary "
+              "apply to conv2d, depthwise_conv2d and matmul with constant "
+              "weights";
+  }
+  return success();
 }
 
 /// Walks the function in program order and forms the integer groups. An op
@@ -821,6 +844,8 @@ void QuantizePass::runOnOperation() {
     return signalPassFailure();
 
   partition(func);
+  if (failed(checkLayerFormats()))
+    return signalPassFailure();
   if (correction == BiasCorrection::Analytic)
     computeAnalyticInputMeans(func);
   if (failed(decideActivations()))

@@ -7,19 +7,22 @@
 // The weights take two values: 1-bit codes into the codebook [-1, 2], one
 // byte per tap holding the block's codes 1, 0 (bit i: channel i), decoded
 // at each tap by pshufb.
+// The packed weights are a global named as qopt-lower-to-kernels names its
+// weights (qoptc's report counts them).
+// CHECK: memref.global "private" constant @[[WG:__qopt_packed_weights[_0-9]*]] : memref<3x3x1x1xi8> = dense<1>
 // CHECK-LABEL: func.func @int8_stride2
 // CHECK-DAG: %[[PADV:.*]] = arith.constant -3 : i8
-// CHECK-DAG: %[[W:.*]] = arith.constant dense<1> : tensor<3x3x1x1xi8>
 // CHECK-DAG: %[[WZP:.*]] = arith.constant dense<1> : vector<2xi32>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<[37, -74]> : tensor<2xi32>
 // CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 0, 0, 0]
 // CHECK: tensor.yield %[[PADV]]
+// CHECK: %[[W:.*]] = memref.get_global @[[WG]] : memref<3x3x1x1xi8>
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} step %c2
 // CHECK: vector.transfer_read %[[B]]
-// CHECK: vector.transfer_read %[[W]]{{.*}} : tensor<3x3x1x1xi8>, vector<1xi8>
+// CHECK: vector.transfer_read %[[W]]{{.*}} : memref<3x3x1x1xi8>, vector<1xi8>
 // CHECK: %[[LUT:.*]] = llvm.call_intrinsic "llvm.x86.ssse3.pshuf.b.128"
 // CHECK: %[[WV:.*]] = vector.extract_strided_slice %[[LUT]] {{.*}} to vector<2xi8>
 // CHECK: %[[WE:.*]] = arith.extsi %[[WV]] : vector<2xi8> to vector<2xi32>
