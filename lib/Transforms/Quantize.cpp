@@ -556,6 +556,43 @@ LogicalResult QuantizePass::decideActivations() {
 
 /// The grid recorded by qopt-adaround (whose weights are on it), or else
 /// the format's choice.
+/// The integers of weights qopt-adaround left on a PWLQ grid: every w/s
+/// must be one of the grid's levels.
+static FailureOr<qopt::QuantizedWeights>
+recordedPwlqWeights(Operation *op, ArrayRef<float> w,
+                    qopt::WeightChannels channels,
+                    const qopt::RecordedWeightQuant &recorded) {
+  qopt::PwlqGrid grid{recorded.bits, recorded.tailStep, 1.0};
+  if (recorded.tailStep < 1 ||
+      recorded.tailStep > qopt::pwlqMaxTailStep(recorded.bits))
+    return op->emitError() << "recorded PWLQ tail step " << recorded.tailStep
+                           << " is outside 1.."
+                           << qopt::pwlqMaxTailStep(recorded.bits) << " at "
+                           << recorded.bits << " bits";
+  std::vector<int64_t> levels = grid.codebook();
+  qopt::QuantizedWeights result;
+  for (auto [i, x] : llvm::enumerate(w)) {
+    double r =
+        double(x) /
+        recorded.scales[(int64_t(i) / channels.stride) % channels.channels];
+    int64_t q = int64_t(qopt::roundHalfEven(r));
+    if (!(std::fabs(r - double(q)) <= 1e-3 && llvm::is_contained(levels, q)))
+      return op->emitError()
+             << "weight #" << i << " (" << x
+             << ") is not on the PWLQ grid qopt-adaround recorded (tail step "
+             << recorded.tailStep << ", " << recorded.bits
+             << " bits): a pass changed the weights after qopt-adaround";
+    result.values.push_back(q);
+  }
+  result.scales.assign(recorded.scales.begin(), recorded.scales.end());
+  result.tailStep = recorded.tailStep;
+  for (double s : recorded.scales)
+    result.breakpoints.push_back(s * double(grid.centreLevels()));
+  result.qmax = grid.maxValue();
+  result.qmin = -result.qmax;
+  return result;
+}
+
 FailureOr<qopt::QuantizedWeights>
 QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
                             qopt::WeightChannels channels,
@@ -576,12 +613,15 @@ QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
            << "expected '" << qopt::kWeightScalesAttr
            << "' (array<f64> of positive scales) together with '"
            << qopt::kWeightBitsAttr << "' (integer)";
-  if (format.scheme != qopt::WeightScheme::Uniform ||
-      recorded->bits != format.bits)
-    return op->emitError() << "weights were rounded to " << recorded->bits
-                           << " bits by qopt-adaround but are quantized to "
-                           << format.bitsName() << " (" << format.schemeName()
-                           << ") here";
+  qopt::WeightScheme recordedScheme = recorded->tailStep
+                                          ? qopt::WeightScheme::Pwlq
+                                          : qopt::WeightScheme::Uniform;
+  if (format.scheme != recordedScheme || recorded->bits != format.bits)
+    return op->emitError()
+           << "weights were rounded to " << recorded->bits << " bits ("
+           << qopt::WeightFormat{recordedScheme, recorded->bits}.schemeName()
+           << ") by qopt-adaround but are quantized to " << format.bitsName()
+           << " (" << format.schemeName() << ") here";
   unsigned bits = format.bits;
   if (int64_t(recorded->scales.size()) != channels.channels)
     return op->emitError() << "weights were rounded with "
@@ -590,6 +630,8 @@ QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
                               "with "
                            << channels.channels << " here (per-channel="
                            << (perChannel ? "true" : "false") << ")";
+  if (recordedScheme == qopt::WeightScheme::Pwlq)
+    return recordedPwlqWeights(op, w, channels, *recorded);
   std::vector<qopt::QuantParams> params;
   for (double s : recorded->scales)
     params.push_back(qopt::uniformWeightParams(s, bits));
@@ -692,6 +734,7 @@ LogicalResult QuantizePass::quantizeWeights(Group &g) {
   auto signedFlag = quant::QuantizationFlags::Signed;
   op->removeAttr(qopt::kWeightScalesAttr);
   op->removeAttr(qopt::kWeightBitsAttr);
+  op->removeAttr(qopt::kWeightTailStepAttr);
   op->setAttr(qopt::kWeightFormatAttr, b.getStringAttr(wf.schemeName()));
   if (wf.scheme == qopt::WeightScheme::Pwlq)
     op->setAttr(qopt::kPwlqAttr,

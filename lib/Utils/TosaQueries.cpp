@@ -29,15 +29,19 @@ std::optional<RecordedWeightQuant> getRecordedWeightQuant(Operation *op) {
   auto bits = op->getAttrOfType<IntegerAttr>(kWeightBitsAttr);
   if (!scales || !bits)
     return std::nullopt;
+  auto tailStep = op->getAttrOfType<IntegerAttr>(kWeightTailStepAttr);
   return RecordedWeightQuant{SmallVector<double>(scales.asArrayRef()),
-                             unsigned(bits.getInt())};
+                             unsigned(bits.getInt()),
+                             tailStep ? tailStep.getInt() : 0};
 }
 
 void setRecordedWeightQuant(Operation *op, ArrayRef<double> scales,
-                            unsigned bits) {
+                            unsigned bits, int64_t tailStep) {
   Builder b(op->getContext());
   op->setAttr(kWeightScalesAttr, b.getDenseF64ArrayAttr(scales));
   op->setAttr(kWeightBitsAttr, b.getI32IntegerAttr(bits));
+  if (tailStep)
+    op->setAttr(kWeightTailStepAttr, b.getI64IntegerAttr(tailStep));
 }
 
 } // namespace qopt

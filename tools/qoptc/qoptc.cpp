@@ -427,7 +427,8 @@ int main(int argc, char **argv) {
         qopt::parseWeightFormat(weightBits, weightQuant);
     if (!format)
       consumeError(format.takeError());
-    else if (format->scheme != qopt::WeightScheme::Uniform)
+    else if (format->scheme != qopt::WeightScheme::Uniform &&
+             format->scheme != qopt::WeightScheme::Pwlq)
       return fail(qopt::adaroundFormatError(*format));
   }
   if (reportSamples.getNumOccurrences() && !report)

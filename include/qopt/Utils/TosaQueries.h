@@ -33,14 +33,19 @@ constexpr llvm::StringLiteral kWeightBitsAttr = "qopt.weight_bits";
 /// the anchor of the QDQ graph, for the report.
 constexpr llvm::StringLiteral kWeightFormatAttr = "qopt.weight_format";
 constexpr llvm::StringLiteral kPwlqAttr = "qopt.pwlq";
+/// PWLQ grids also record their tail step (WeightFormat.h's PwlqGrid; the
+/// scales are the centre steps).
+constexpr llvm::StringLiteral kWeightTailStepAttr = "qopt.weight_tail_step";
 struct RecordedWeightQuant {
   llvm::SmallVector<double> scales;
   unsigned bits;
+  /// 0 for a uniform grid.
+  int64_t tailStep = 0;
 };
-/// The recorded quantization, if `op` has both attributes.
+/// The recorded quantization, if `op` has the scales and bits attributes.
 std::optional<RecordedWeightQuant> getRecordedWeightQuant(mlir::Operation *op);
 void setRecordedWeightQuant(mlir::Operation *op, llvm::ArrayRef<double> scales,
-                            unsigned bits);
+                            unsigned bits, int64_t tailStep = 0);
 
 } // namespace qopt
 
