@@ -640,8 +640,9 @@ QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
     const qopt::QuantParams &p =
         params[(int64_t(i) / channels.stride) % channels.channels];
     double r = double(x) / p.scale;
+    // (Below 3 bits the grid is not symmetric: [-2, 1] at 2 bits.)
     if (!(std::fabs(r - qopt::roundHalfEven(r)) <= 1e-3 &&
-          std::fabs(r) <= double(p.qmax) + 1e-3))
+          r >= double(p.qmin) - 1e-3 && r <= double(p.qmax) + 1e-3))
       return op->emitError()
              << "weight #" << i << " (" << x
              << ") is not on the grid qopt-adaround recorded (scale " << p.scale

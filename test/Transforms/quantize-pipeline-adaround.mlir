@@ -41,6 +41,10 @@
 // CHECK-COUNT-2: tosa.conv2d {{.*}} -> tensor<1x4x4x2xi32>
 // CHECK-NOT: qopt.weight_scales
 
+// At 2 bits the grid is [-2, 1]: weights learned onto -2 are on it.
+// RUN: qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats weight-bits=2 adaround=true samples=%t/x.npy" | FileCheck %s --check-prefix=W2
+// W2-COUNT-2: tosa.conv2d {{.*}} -> tensor<1x4x4x2xi32>
+
 // Options the pipeline cannot honour.
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats adaround=true" 2>&1 | FileCheck %s --check-prefix=NOSAMPLES
 // NOSAMPLES: adaround=true needs the calibration samples (samples=FILE.npy|DIR, once per argument)
