@@ -36,7 +36,7 @@ from models import Model as BenchModel  # noqa: E402
 from qopt import compiler  # noqa: E402
 from run import Compiled  # noqa: E402
 
-# (label, --weight-bits, weight-quant): the rows of every table. PWLQ needs
+# (label, --weight-bits, scheme): the rows of every table. PWLQ needs
 # two regions of at least one level each side, i.e. 3 bits or more.
 ROWS = [("W8A8", "8", "uniform"),
         ("W4A8", "4", "uniform"), ("W4A8", "4", "pwlq"),
@@ -44,6 +44,23 @@ ROWS = [("W8A8", "8", "uniform"),
         ("W2A8", "2", "uniform"),
         ("ternary (A8)", "ternary", "uniform"),
         ("binary (A8)", "binary", "uniform")]
+# The low-bit range-setting levers, in the PTQ pipeline only: per-channel
+# MSE clipping of the weights, and AdaRound (on the calibration samples) on
+# the uniform and on PWLQ's grid.
+PTQ_ROWS = [("W4A8", "4", "uniform + AdaRound"),
+            ("W4A8", "4", "pwlq + AdaRound"),
+            ("W3A8", "3", "uniform, MSE clip"),
+            ("W3A8", "3", "uniform + AdaRound"),
+            ("W3A8", "3", "pwlq + AdaRound"),
+            ("W2A8", "2", "uniform + AdaRound")]
+SCHEMES = {"uniform": [], "pwlq": ["--weight-quant=pwlq"],
+           "uniform, MSE clip": ["--weight-range=mse"],
+           "uniform + AdaRound": ["--adaround"],
+           "pwlq + AdaRound": ["--weight-quant=pwlq", "--adaround"]}
+
+
+def rows_for(pipeline):
+    return ROWS + (PTQ_ROWS if pipeline == "ptq" else [])
 PIPELINES = {"ptq": "PTQ pipeline (`--pipeline=ptq`: CLE, high-bias "
                     "absorption, empirical bias correction, MSE activation "
                     "ranges; per-channel weights min-max)",
@@ -116,6 +133,8 @@ def object_data(work, name, triple):
         text = f.read()
     dot = {m: len(re.findall(rf"\b{m}\b", text)) for m in DOT}
     return dict(packed=sum(n for s, n in symbols if "packed_weights" in s),
+                packed_objects=sum(1 for s, _ in symbols
+                                   if "packed_weights" in s),
                 named=sum(n for _, n in symbols), objects=len(symbols),
                 rodata=sizes.get(".rodata", 0), asm_matches=matches,
                 all_rodata=sum(sizes[k] for k in data),
@@ -123,23 +142,23 @@ def object_data(work, name, triple):
 
 
 def check_bytes(report_bytes, data):
-    """None if report.txt's weight bytes match the object's data, else why.
-    The report counts every constant buffer before LLVM compiles it; LLVM
-    moves some small ones into the code's constant pools (.rodata.cst*) and
-    pads objects to their alignment. So the report must not be smaller than
-    the object's constant-data symbols less one 64-byte block each (the
-    object would hold data the report does not count) nor larger than all
-    of the object's read-only data (it would count data that is not
-    there)."""
+    """None if report.txt's weight bytes match the object's packed weights,
+    else why. The report counts the kernels' packed-weight buffers
+    (`__qopt_packed_weights*`) before LLVM compiles them, the object holds
+    them as data symbols of the same names, within the 64-byte alignment of
+    each; only where LLVM folds the loads of a small buffer at constant
+    offsets into the code's constant pools (.rodata.cst*, seen in float
+    depthwise kernels) may the report count more, up to those pools."""
     if not data["asm_matches"]:
         return ("the assembly qoptc wrote does not assemble to the object's "
                 "read-only data")
-    low, high = data["named"] - 64 * data["objects"], data["all_rodata"]
-    if not low <= report_bytes <= high:
-        return (f"report.txt says {report_bytes} B, the object holds "
-                f"{data['named']} B of constant data in {data['objects']} "
-                f"objects (packed weights {data['packed']} B), {high} B of "
-                "read-only data in all")
+    pools = data["all_rodata"] - data["rodata"]
+    low = data["packed"] - 64 * data["packed_objects"]
+    if not low <= report_bytes <= data["packed"] + pools:
+        return (f"report.txt says {report_bytes} B of weights, the object "
+                f"holds {data['packed']} B of packed weights in "
+                f"{data['packed_objects']} objects and {pools} B of "
+                "constant pools")
     return None
 
 
@@ -181,15 +200,15 @@ def time_side_by_side(rows, runs, warmup, rounds):
         r.latency = float(np.median(t)), float(t.min())
 
 
-def compile_row(bench, work, kind, stats, row, x, labels, float_pred, args):
+def compile_row(bench, work, kind, stats, row, x, labels, float_pred, args,
+                samples=None):
     extra = ["--shared", "--asm"] + (["--per-channel=true"] if stats else [])
     if row.pipeline:
         extra.append(f"--pipeline={row.pipeline}")
-    if row.quant != "uniform":
-        extra.append(f"--weight-quant={row.quant}")
+    extra += SCHEMES[row.quant]
     try:
         c = Compiled(bench, work, kind, stats, row.bits if stats else 8,
-                     extra)
+                     extra, samples if "--adaround" in extra else None)
     except compiler.QoptError as e:
         lines = [l for l in str(e).splitlines() if "error" in l] or \
             str(e).splitlines() or ["qoptc failed"]
@@ -230,15 +249,18 @@ def measure(title, key, load, args, work):
         raise SystemExit(f"lowbit.py: {title}: the float model does not "
                          f"compile: {float_row.na}")
     rows = []
+    samples = os.path.join(work, f"{key}.samples.npy")
+    np.save(samples, np.asarray(calibration, np.float32))
     for pipeline in args.pipelines:
         stats = os.path.join(work, f"{key}.{pipeline}.stats")
         compiler.calibrate(model, calibration, stats, pipeline=pipeline)
-        for label, bits, quant in ROWS:
+        for label, bits, quant in rows_for(pipeline):
             row = Row(label, bits, quant, pipeline)
             rows.append(row)
             start = time.time()
-            compile_row(bench, work, f"{pipeline}_{bits}_{quant}", stats, row,
-                        x, labels, float_pred, args)
+            kind = f"{pipeline}_{bits}_" + re.sub(r"\W+", "_", quant)
+            compile_row(bench, work, kind, stats, row, x, labels, float_pred,
+                        args, samples)
             progress(f"  {pipeline:8s} {label:12s} {quant:7s} "
                      + (f"n/a ({row.na})" if row.na else
                         f"acc {row.accuracy:.4f} agree {row.agreement:.4f} "
@@ -276,12 +298,12 @@ def table(key, float_row, rows, n, pipelines):
            f"{float_row.latency[1] * 1e3:.3f} ms). Judged by {judge}.", "",
            "| pipeline | weights | scheme | accuracy (drop) | agreement | "
            "weight bytes (report.txt) | × W8A8 | object: packed weights / "
-           "all constant data / .rodata | report − data | latency ms "
+           "all constant data / .rodata | report − packed | latency ms "
            "(median / min) | layers |",
            "|---|---|---|---:|---:|---:|---:|---|---:|---:|---|"]
     for pipeline in pipelines:
         w8 = find(rows, pipeline, "W8A8", "uniform")
-        for label, bits, quant in ROWS:
+        for label, bits, quant in rows_for(pipeline):
             r = find(rows, pipeline, label, quant)
             head = f"| {pipeline} | {label} | {quant} |"
             if r.na:
@@ -296,7 +318,7 @@ def table(key, float_row, rows, n, pipelines):
                     + (f" **MISMATCH: {r.mismatch}**" if r.mismatch else ""))
             out.append(f"{head} {pct(r.accuracy)} ({sign}{pct(abs(d))}) | "
                        f"{pct(r.agreement)} | {r.weights} | {ratio} | {data} | "
-                       f"{r.weights - r.data['named']:+d} | "
+                       f"{r.weights - r.data['packed']:+d} | "
                        f"{r.latency[0] * 1e3:.3f} / {r.latency[1] * 1e3:.3f} | "
                        f"{r.layer_bits} |")
     return out
@@ -330,41 +352,47 @@ def checks(results, pipeline):
                         f"{w4.data['packed']} B = {packed:.3f})"
                         + ("; report and object disagree" if w.mismatch or
                            w4.mismatch else "")))
-    # 2. PWLQ.
-    halves, measured, missing = 0, [], False
-    beats = []
-    for key, (title, (float_row, rows, _)) in results.items():
-        what = "disagreement" if key == "cls" else "drop"
-        u4, p4 = (drop_of(find(rows, pipeline, "W4A8", q), float_row, key)
-                  for q in ("uniform", "pwlq"))
-        u3, p3 = (drop_of(find(rows, pipeline, "W3A8", q), float_row, key)
-                  for q in ("uniform", "pwlq"))
-        if u4 is None or p4 is None:
-            missing = True
-            measured.append(f"{title}: n/a")
-        else:
-            halves += p4 <= u4 / 2
-            measured.append(f"{title}: {what} PWLQ {pct(p4)} % vs uniform "
-                            f"{pct(u4)} %")
-        if u3 is None or p3 is None:
-            beats.append((None, f"{title}: n/a"))
-        else:
-            beats.append((p3 < u3, f"{title}: PWLQ {pct(p3)} % vs uniform "
-                          f"{pct(u3)} %"))
-    out.append(("2a. PWLQ-4 drop (disagreement for the classifier) ≤ half of "
-                "uniform 4-bit per channel on ≥ 2 models",
-                None if missing and halves < 2 else halves >= 2,
-                "; ".join(measured)))
-    met = [b for b, _ in beats]
-    out.append(("2b. PWLQ-3 beats uniform 3-bit on every model",
-                None if None in met and False not in met else all(met),
-                "; ".join(m for _, m in beats)))
+    # 2. PWLQ, against uniform in the same scheme (plain, or both with
+    # AdaRound where this pipeline has those rows).
+    pairs = [("pwlq", "uniform")] + ([("pwlq + AdaRound", "uniform + AdaRound")]
+                                     if pipeline == "ptq" else [])
+    for pw, un in pairs:
+        halves, measured, missing = 0, [], False
+        beats = []
+        for key, (title, (float_row, rows, _)) in results.items():
+            what = "disagreement" if key == "cls" else "drop"
+            u4, p4 = (drop_of(find(rows, pipeline, "W4A8", q), float_row, key)
+                      for q in (un, pw))
+            u3, p3 = (drop_of(find(rows, pipeline, "W3A8", q), float_row, key)
+                      for q in (un, pw))
+            if u4 is None or p4 is None:
+                missing = True
+                measured.append(f"{title}: n/a")
+            else:
+                halves += p4 <= u4 / 2
+                measured.append(f"{title}: {what} {pw} {pct(p4)} % vs {un} "
+                                f"{pct(u4)} %")
+            if u3 is None or p3 is None:
+                beats.append((None, f"{title}: n/a"))
+            else:
+                beats.append((p3 < u3, f"{title}: {pw} {pct(p3)} % vs {un} "
+                              f"{pct(u3)} %"))
+        out.append((f"2a. PWLQ-4 drop (disagreement for the classifier) ≤ half "
+                    f"of uniform 4-bit per channel on ≥ 2 models ({pw} vs "
+                    f"{un})",
+                    None if missing and halves < 2 else halves >= 2,
+                    "; ".join(measured)))
+        met = [b for b, _ in beats]
+        out.append((f"2b. PWLQ-3 beats uniform 3-bit on every model ({pw} vs "
+                    f"{un})",
+                    None if None in met and False not in met else all(met),
+                    "; ".join(m for _, m in beats)))
     # 3. W3A8, best scheme.
     for key, (title, (float_row, rows, _)) in results.items():
         limit = 0.03 if key == "cls" else 0.02
         what = "disagreement" if key == "cls" else "accuracy drop"
         found = [(drop_of(find(rows, pipeline, "W3A8", q), float_row, key), q)
-                 for q in ("uniform", "pwlq")]
+                 for label, _, q in rows_for(pipeline) if label == "W3A8"]
         found = [(d, q) for d, q in found if d is not None]
         claim = f"3. {title}: W3A8 (best scheme) {what} ≤ {pct(limit)} %"
         if not found:
@@ -474,30 +502,35 @@ def main():
            + ". Weights symmetric per output channel (`--per-channel`), "
            "activations asymmetric per tensor at 8 bits; uniform or PWLQ "
            "(`--weight-quant=pwlq`, ≥ 3 bits: two regions); ternary/binary by "
-           "`--weight-bits=ternary|binary`. Calibration: 200 MNIST training "
-           "images, 64 rendered lines (another seed than the evaluated ones).",
+           "`--weight-bits=ternary|binary`. PTQ pipeline only: \"uniform, "
+           "MSE clip\" (`--weight-range=mse`: each channel's clip by "
+           "minimum squared error), \"+ AdaRound\" (`--adaround` on the "
+           "calibration samples, `--samples` instead of the statistics; "
+           "with PWLQ it learns the rounding between PWLQ's levels). "
+           "Calibration: 200 MNIST training images, 64 rendered lines "
+           "(another seed than the evaluated ones).",
            "- Accuracy: top-1 of the compiled object (its shared library, "
            "called on every evaluation input) against the labels; drop = "
            "float − integer; agreement: the fraction of inputs where it "
            "predicts the compiled float model's class. The MNIST nets are "
            "judged by accuracy, the classifier by agreement.",
            "- Weight bytes: `weights:` of the report.txt qoptc writes beside "
-           "the object (every constant buffer: packed weights, biases, "
-           "multipliers, shifts), and the object's own: the packed-weight "
-           "globals (`__qopt_packed_weights*`) and the other constant "
-           "buffers are private (.L) symbols that the .o's symbol table does "
-           "not keep, so the assembly qoptc writes from the same compilation "
-           "(`--asm`) is assembled again with `llvm-mc-22 -save-temp-labels`, "
-           "its read-only data checked against the .o's (section sizes by "
-           "`llvm-readelf-22 -S`, contents byte for byte), and its data "
-           "symbols' sizes read by `llvm-nm-22 -S`: \"packed weights\" are "
-           "the `__qopt_packed_weights*` ones, \"all constant data\" every "
-           "sized data symbol, \".rodata\" the section with its alignment "
-           "padding. The report counts the constant buffers before LLVM compiles "
-           "them, which moves a few small ones into the code's constant pools "
-           "(.rodata.cst*): a report below the constant data less 64 B per "
-           "object, or above all of the object's read-only data, is printed "
-           "as **MISMATCH**; column \"report − data\" shows the difference.",
+           "the object (the kernels' packed weights; biases, multipliers and "
+           "shifts are its `other constants:`), and the object's own: the "
+           "packed-weight globals (`__qopt_packed_weights*`) and the other "
+           "constant buffers are private (.L) symbols that the .o's symbol "
+           "table does not keep, so the assembly qoptc writes from the same "
+           "compilation (`--asm`) is assembled again with `llvm-mc-22 "
+           "-save-temp-labels`, its read-only data checked against the .o's "
+           "(section sizes by `llvm-readelf-22 -S`, contents byte for byte), "
+           "and its data symbols' sizes read by `llvm-nm-22 -S`: \"packed "
+           "weights\" are the `__qopt_packed_weights*` ones, \"all constant "
+           "data\" every sized data symbol, \".rodata\" the section with its "
+           "alignment padding. A report below the packed weights less 64 B (one "
+           "alignment) per packed object, or above them plus the object's "
+           "constant pools (.rodata.cst*, where LLVM may fold a small "
+           "buffer read at constant offsets), is printed as **MISMATCH**; "
+           "column \"report − packed\" shows the difference.",
            f"- Latency: median / minimum of {args.runs} calls of the object "
            f"(harness.c, float in and out), one thread pinned to one core; a "
            f"model's objects are timed side by side, in {args.rounds} rounds "
@@ -516,7 +549,7 @@ def main():
         out.append("")
     if len(args.pipelines) > 1:
         out += ["Criterion 3 over every scheme measured (either pipeline, "
-                "uniform or PWLQ):", ""]
+                "every scheme):", ""]
         for key, (title, (float_row, rows, _)) in results.items():
             limit = 0.03 if key == "cls" else 0.02
             found = sorted((drop_of(r, float_row, key), r.pipeline, r.quant)

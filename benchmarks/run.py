@@ -62,8 +62,11 @@ class Result:
 class Compiled:
     """A model compiled by qoptc for the host and linked with harness.c."""
 
-    def __init__(self, model, work, kind, stats, weight_bits=8, extra=()):
-        """`extra`: more qoptc flags (e.g. --pipeline=ptq, --shared)."""
+    def __init__(self, model, work, kind, stats, weight_bits=8, extra=(),
+                 samples=None):
+        """`extra`: more qoptc flags (e.g. --pipeline=ptq, --shared);
+        `samples` (an .npy batch) replaces the statistics `stats` for
+        schemes that run the model on the samples themselves (--adaround)."""
         self.name = f"{model.key}_{kind}"
         self.work, self.key = work, model.key
         shape = ",".join(map(str, model.shape))
@@ -71,7 +74,8 @@ class Compiled:
                 f"--input-shape={model.input_name}={shape}",
                 "--name", self.name, "-o", work]
         if kind != "float":
-            args += [f"--calibration={stats}", f"--weight-bits={weight_bits}"]
+            args += [f"--samples={samples}" if samples else
+                     f"--calibration={stats}", f"--weight-bits={weight_bits}"]
         compiler.run_tool("qoptc", *args, *extra)
         self.exe = os.path.join(work, self.name)
         subprocess.run(["clang", "-O2", "-std=c99", "-D_POSIX_C_SOURCE=199309L",

@@ -7,6 +7,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -226,17 +227,24 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
         values.push_back(w.getSExtValue());
       codes = qopt::Codebook::select(values, /*needsZero=*/false);
     }
+    // In globals named as qopt-lower-to-kernels names its weights, which
+    // qoptc's report counts apart from the other constants.
+    auto module = op->getParentOfType<ModuleOp>();
+    auto global = [&](DenseElementsAttr values) -> Value {
+      memref::GlobalOp g =
+          qopt::createConstantGlobal(module, "__qopt_packed_weights", values);
+      return memref::GetGlobalOp::create(rewriter, loc, g.getType(),
+                                         g.getSymName());
+    };
     Value weights, restWeights;
     if (codes) {
-      weights = arith::ConstantOp::create(
-          rewriter, loc,
-          packWeights(constants->weights, *codes, 0, fullC, lanesC));
+      weights =
+          global(packWeights(constants->weights, *codes, 0, fullC, lanesC));
       if (fullC < channels)
-        restWeights = arith::ConstantOp::create(
-            rewriter, loc,
+        restWeights = global(
             packWeights(constants->weights, *codes, fullC, channels, restC));
     } else {
-      weights = arith::ConstantOp::create(rewriter, loc, constants->weights);
+      weights = global(constants->weights);
     }
     // A uniform bias is a register constant; a float bias with one value per
     // channel is used as it is (other ops may share it); otherwise the

@@ -27,6 +27,7 @@ using BnMean = QoptDialect::BnMeanAttrHelper;
 using BnStd = QoptDialect::BnStdAttrHelper;
 using WeightScales = QoptDialect::WeightScalesAttrHelper;
 using WeightBits = QoptDialect::WeightBitsAttrHelper;
+using WeightTailStep = QoptDialect::WeightTailStepAttrHelper;
 using WeightFormatName = QoptDialect::WeightFormatAttrHelper;
 using Pwlq = QoptDialect::PwlqAttrHelper;
 using Quant = QoptDialect::QuantAttrHelper;
@@ -90,6 +91,13 @@ static LogicalResult verifyRecordedWeights(Operation *op, NamedAttribute attr) {
            << "expected '" << WeightScales::getNameStr()
            << "' (array<f64> of positive scales) together with '"
            << WeightBits::getNameStr() << "' (integer)";
+  if (name == WeightTailStep::getNameStr()) {
+    auto step = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!step || step.getInt() < 1)
+      return op->emitOpError()
+             << "'" << name << "' must be an integer of at least 1";
+    return success();
+  }
   if (name == WeightBits::getNameStr()) {
     auto bits = dyn_cast<IntegerAttr>(attr.getValue());
     if (!bits || bits.getInt() < 2 || bits.getInt() > 8)
@@ -154,7 +162,8 @@ LogicalResult QoptDialect::verifyOperationAttribute(Operation *op,
   StringRef name = attr.getName().strref();
   if (name == BnMean::getNameStr() || name == BnStd::getNameStr())
     return verifyBatchNorm(op, attr);
-  if (name == WeightScales::getNameStr() || name == WeightBits::getNameStr())
+  if (name == WeightScales::getNameStr() || name == WeightBits::getNameStr() ||
+      name == WeightTailStep::getNameStr())
     return verifyRecordedWeights(op, attr);
   if (name == WeightFormatName::getNameStr())
     return verifyWeightFormat(op, attr);
@@ -240,20 +249,25 @@ std::optional<RecordedWeightQuant> qopt::getRecordedWeightQuant(Operation *op) {
   auto bits = op->getAttrOfType<IntegerAttr>(WeightBits::getNameStr());
   if (!scales || !bits)
     return std::nullopt;
+  auto tailStep = op->getAttrOfType<IntegerAttr>(WeightTailStep::getNameStr());
   return RecordedWeightQuant{SmallVector<double>(scales.asArrayRef()),
-                             unsigned(bits.getInt())};
+                             unsigned(bits.getInt()),
+                             tailStep ? tailStep.getInt() : 0};
 }
 
 void qopt::setRecordedWeightQuant(Operation *op, ArrayRef<double> scales,
-                                  unsigned bits) {
+                                  unsigned bits, int64_t tailStep) {
   Builder b(op->getContext());
   op->setAttr(WeightScales::getNameStr(), b.getDenseF64ArrayAttr(scales));
   op->setAttr(WeightBits::getNameStr(), b.getI32IntegerAttr(bits));
+  if (tailStep)
+    op->setAttr(WeightTailStep::getNameStr(), b.getI64IntegerAttr(tailStep));
 }
 
 void qopt::removeRecordedWeightQuant(Operation *op) {
   op->removeAttr(WeightScales::getNameStr());
   op->removeAttr(WeightBits::getNameStr());
+  op->removeAttr(WeightTailStep::getNameStr());
 }
 
 void qopt::setWeightFormat(Operation *op, StringRef scheme,

@@ -14,13 +14,11 @@ using namespace mlir;
 namespace qopt {
 
 std::string adaroundFormatError(WeightFormat format) {
-  if (format.scheme == WeightScheme::Pwlq)
-    return "adaround=true cannot be combined with weight-quant=pwlq: learned "
-           "up/down rounding is defined between neighbouring levels of a "
-           "uniform grid, and is not implemented for PWLQ's two regions";
-  return "adaround=true rounds on a uniform 2..8-bit grid; it is not "
-         "implemented for " +
-         format.bitsName() + " weights";
+  return "adaround=true rounds between neighbouring levels of a uniform or "
+         "PWLQ grid; " +
+         format.bitsName() +
+         " weights have no such choice (each weight's value follows from its "
+         "sign and the channel's threshold)";
 }
 
 PTQPipelineOptions::PTQPipelineOptions() {
@@ -51,8 +49,9 @@ void buildQuantizePipeline(OpPassManager &pm,
     AdaRoundOptions adaround;
     adaround.samples.assign(options.samples.begin(), options.samples.end());
     adaround.entry = options.entry;
-    // The registered pipelines check that the format is uniform.
+    // The registered pipelines check that the format is uniform or PWLQ.
     adaround.weightBits = std::stoul(options.weightBits);
+    adaround.weightQuant = options.weightQuant;
     adaround.perChannel = options.perChannel;
     adaround.weightRange = weightRange;
     pm.addPass(createAdaRound(adaround));
@@ -103,7 +102,8 @@ static void registerQuantizePipeline(StringRef name, StringRef description) {
               parseWeightFormat(options.weightBits, options.weightQuant);
           if (!format)
             return errorHandler(llvm::toString(format.takeError()));
-          if (format->scheme != WeightScheme::Uniform)
+          if (format->scheme != WeightScheme::Uniform &&
+              format->scheme != WeightScheme::Pwlq)
             return errorHandler(adaroundFormatError(*format));
         }
         if (options.adaround && !options.layerBits.empty())

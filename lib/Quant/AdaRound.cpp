@@ -10,11 +10,14 @@
 
 #include "qopt/Quant/AdaRound.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 
 using namespace qopt;
+using llvm::ArrayRef;
 
 namespace {
 
@@ -112,10 +115,32 @@ double qopt::reconstructionError(const RoundingProblem &p,
   return total / double(p.positions);
 }
 
+/// The levels around x = w/s: the largest level lo <= x and the next one
+/// above it; x outside the levels gets the outer one twice.
+static std::pair<int64_t, int64_t> levelsAround(ArrayRef<int64_t> levels,
+                                                double x) {
+  const int64_t *above = std::upper_bound(
+      levels.begin(), levels.end(), x,
+      [](double v, int64_t level) { return v < double(level); });
+  if (above == levels.begin())
+    return {levels.front(), levels.front()};
+  if (above == levels.end())
+    return {levels.back(), levels.back()};
+  return {*(above - 1), *above};
+}
+
 std::vector<int64_t> qopt::roundToNearest(const RoundingProblem &p) {
   std::vector<int64_t> q(p.weights.size());
-  for (size_t i = 0; i < q.size(); ++i)
-    q[i] = quantize(p.weights[i], p.params[i / p.cols]);
+  for (size_t i = 0; i < q.size(); ++i) {
+    const QuantParams &params = p.params[i / p.cols];
+    if (p.levels.empty()) {
+      q[i] = quantize(p.weights[i], params);
+      continue;
+    }
+    double x = double(p.weights[i]) / params.scale;
+    auto [lo, hi] = levelsAround(p.levels, x);
+    q[i] = x - double(lo) <= double(hi) - x ? lo : hi;
+  }
   return q;
 }
 
@@ -128,22 +153,32 @@ qopt::learnRounding(const RoundingProblem &p, const RoundingOptions &options,
          (p.gram.empty() != p.patches.empty()) && "malformed problem");
   size_t size = p.weights.size();
   int64_t k = p.cols;
-  // W̃ = scale·(base + learnable·h(V)): weights whose floor(w/s) + {0, 1}
-  // both clamp to the same integer are fixed at it (learnable = 0).
+  // W̃ = scale·(base + learnable·h(V)), base the level below w/s and
+  // learnable the step to the next one (1 on a uniform grid); weights whose
+  // two choices clamp to the same level are fixed at it (learnable = 0).
   std::vector<float> scale(size), base(size), learnable(size), v(size);
   for (size_t i = 0; i < size; ++i) {
     const QuantParams &q = p.params[i / k];
     scale[i] = float(q.scale);
     double x = double(p.weights[i]) / q.scale;
-    double floor = std::floor(x);
-    if (floor < double(q.qmin) || floor >= double(q.qmax)) {
-      base[i] = float(quantize(p.weights[i], q));
-      continue;
+    double lo = std::floor(x), step = 1.0;
+    if (p.levels.empty()) {
+      if (lo < double(q.qmin) || lo >= double(q.qmax)) {
+        base[i] = float(quantize(p.weights[i], q));
+        continue;
+      }
+    } else {
+      auto [below, above] = levelsAround(p.levels, x);
+      if (below == above) {
+        base[i] = float(below);
+        continue;
+      }
+      lo = double(below), step = double(above - below);
     }
     // h(V) starts at the fractional part (σ(V) = (rest − γ)/(ζ − γ)).
-    base[i] = float(floor);
-    learnable[i] = 1.0f;
-    double sigma = (x - floor - kGamma) / (kZeta - kGamma);
+    base[i] = float(lo);
+    learnable[i] = float(step);
+    double sigma = ((x - lo) / step - kGamma) / (kZeta - kGamma);
     v[i] = float(std::log(sigma / (1.0 - sigma)));
   }
 
@@ -159,8 +194,8 @@ qopt::learnRounding(const RoundingProblem &p, const RoundingOptions &options,
       float sigma = 1.0f / (1.0f + std::exp(-v[i]));
       float raw = sigma * (kZeta - kGamma) + kGamma;
       h[i] = std::clamp(raw, 0.0f, 1.0f);
-      slope[i] = (raw >= 0.0f && raw <= 1.0f)
-                     ? learnable[i] * (kZeta - kGamma) * sigma * (1.0f - sigma)
+      slope[i] = (learnable[i] != 0.0f && raw >= 0.0f && raw <= 1.0f)
+                     ? (kZeta - kGamma) * sigma * (1.0f - sigma)
                      : 0.0f;
       d[i] = p.weights[i] - scale[i] * (base[i] + learnable[i] * h[i]);
     }
@@ -179,8 +214,8 @@ qopt::learnRounding(const RoundingProblem &p, const RoundingOptions &options,
     float mCorrection = float(1.0 / (1.0 - beta1Power));
     float sCorrection = float(1.0 / (1.0 - beta2Power));
     for (size_t i = 0; i < size; ++i) {
-      // ∂/∂h of Σ D·H·Dᵀ/N is −2·(D·H/N)·scale.
-      float dh = -2.0f * grad[i] * scale[i];
+      // ∂/∂h of Σ D·H·Dᵀ/N is −2·(D·H/N)·scale·step.
+      float dh = -2.0f * grad[i] * scale[i] * learnable[i];
       if (regularize) {
         float c = 2.0f * h[i] - 1.0f;
         float sign = c < 0.0f ? -1.0f : 1.0f;
@@ -198,6 +233,6 @@ qopt::learnRounding(const RoundingProblem &p, const RoundingOptions &options,
 
   std::vector<int64_t> q(size);
   for (size_t i = 0; i < size; ++i)
-    q[i] = int64_t(base[i]) + (learnable[i] != 0.0f && v[i] >= 0.0f ? 1 : 0);
+    q[i] = int64_t(base[i]) + (v[i] >= 0.0f ? int64_t(learnable[i]) : 0);
   return q;
 }

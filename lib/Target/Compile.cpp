@@ -4,6 +4,7 @@
 
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Codegen/Isa.h"
+#include "qopt/Codegen/WeightPacking.h"
 #include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Target/Passes.h"
@@ -28,6 +29,8 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Transforms/Utils/Cloning.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
@@ -90,19 +93,22 @@ static unsigned activationBits(Value v) {
   return type.getWidth();
 }
 
-/// Bits used by integer weights: quantization to b bits makes every channel
-/// reach ±(2^(b-1) - 1), so the widest value gives b. A matmul operand that
-/// is not constant is an activation.
+/// Bits used by integer weights: those of the codebook the kernels pack
+/// them with (at most 16 distinct values: a b-bit format's 2^b - 1 levels,
+/// PWLQ's too, whatever their magnitude), else the signed bits of their
+/// range. A matmul operand that is not constant is an activation.
 static unsigned weightBits(Value weight) {
   DenseIntElementsAttr values;
   if (!matchPattern(weight, m_Constant(&values)))
     return activationBits(weight);
-  int64_t lo = 0, hi = 0;
-  for (const APInt &v : values) {
-    lo = std::min(lo, v.getSExtValue());
-    hi = std::max(hi, v.getSExtValue());
-  }
-  return signedBits(lo, hi);
+  SmallVector<int64_t> ints;
+  for (const APInt &v : values)
+    ints.push_back(v.getSExtValue());
+  if (std::optional<Codebook> book =
+          Codebook::select(ints, /*needsZero=*/false))
+    return book->bits;
+  auto [lo, hi] = std::minmax_element(ints.begin(), ints.end());
+  return signedBits(std::min<int64_t>(0, *lo), std::max<int64_t>(0, *hi));
 }
 
 /// The conv, depthwise conv and matmul ops of `func` with their MACs.
@@ -129,10 +135,16 @@ static std::vector<LayerInfo> collectLayers(func::FuncOp func) {
     } else {
       return;
     }
-    layers.push_back({op->getName().stripDialect().str(),
-                      describeLocation(op->getLoc()), macs, element(input),
-                      element(weight), element(op->getResult(0)),
-                      activationBits(input), weightBits(weight)});
+    auto weightType = cast<ShapedType>(weight.getType());
+    int64_t constantWeightBytes =
+        matchPattern(weight, m_Constant())
+            ? weightType.getNumElements() *
+                  llvm::divideCeil(weightType.getElementTypeBitWidth(), 8)
+            : 0;
+    layers.push_back(
+        {op->getName().stripDialect().str(), describeLocation(op->getLoc()),
+         macs, element(input), element(weight), element(op->getResult(0)),
+         activationBits(input), weightBits(weight), constantWeightBytes});
   });
   return layers;
 }
@@ -222,12 +234,25 @@ static FailureOr<ModelSummary> lowerModel(ModuleOp module,
     return failure();
   func = module.lookupSymbol<func::FuncOp>(implName);
   model.arenaBytes = *getArenaSize(func);
+  // The kernels' weights (qopt-lower-to-kernels, qopt-lower-depthwise) apart
+  // from the other constants: biases, multipliers, shifts, tables. The
+  // reference lowering keeps the layers' weight constants as they are.
+  int64_t constantBytes = 0, packedBytes = 0;
   module.walk([&](memref::GlobalOp global) {
-    if (global.getConstant())
-      model.weightBytes +=
-          global.getType().getNumElements() *
-          llvm::divideCeil(global.getType().getElementTypeBitWidth(), 8);
+    if (!global.getConstant())
+      return;
+    int64_t bytes =
+        global.getType().getNumElements() *
+        llvm::divideCeil(global.getType().getElementTypeBitWidth(), 8);
+    constantBytes += bytes;
+    if (global.getSymName().starts_with("__qopt_packed_weights"))
+      packedBytes += bytes;
   });
+  model.weightBytes = packedBytes;
+  if (options.reference)
+    for (const LayerInfo &layer : model.layers)
+      model.weightBytes += layer.constantWeightBytes;
+  model.constantBytes = constantBytes - model.weightBytes;
 
   if (failed(runPipeline(module, "to the LLVM dialect", [](OpPassManager &pm) {
         buildBuffersToLLVMPipeline(pm);

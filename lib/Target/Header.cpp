@@ -86,6 +86,7 @@ void writeHeader(const ModelSummary &model, llvm::raw_ostream &os) {
   os << "#define " << name << "_arena_size " << model.arenaBytes << "\n";
   os << "#define " << name << "_arena_align " << model.arenaAlignment << "\n";
   os << "#define " << name << "_weight_bytes " << model.weightBytes << "\n";
+  os << "#define " << name << "_constant_bytes " << model.constantBytes << "\n";
   os << "#define " << name << "_num_inputs " << model.inputs.size() << "\n";
   os << "#define " << name << "_num_outputs " << model.outputs.size() << "\n";
   for (auto [i, t] : llvm::enumerate(model.inputs))
@@ -115,7 +116,8 @@ void writeReport(const ModelSummary &model, const CompileOptions &options,
   int64_t macs = 0;
   for (const LayerInfo &layer : model.layers)
     macs += layer.macs;
-  os << "weights: " << model.weightBytes << " bytes\n";
+  os << "weights: " << model.weightBytes << " bytes (packed)\n";
+  os << "other constants: " << model.constantBytes << " bytes\n";
   os << "arena: " << model.arenaBytes << " bytes\n";
   os << "MACs: " << macs << "\n";
   os << "layers: " << model.layers.size() << "\n";

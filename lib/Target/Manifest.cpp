@@ -108,6 +108,7 @@ void writeManifest(const ModelSummary &model, const CompileOptions &options,
     if (options.shared)
       json.attribute("shared_library", "lib" + model.name + ".so");
     json.attribute("weight_bytes", model.weightBytes);
+    json.attribute("constant_bytes", model.constantBytes);
     json.attribute("arena_size", model.arenaBytes);
     json.attribute("arena_align", model.arenaAlignment);
     json.attributeArray("inputs", [&] {

@@ -11,6 +11,7 @@
 #include "qopt/Quant/AdaRound.h"
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Dialect/QoptDialect.h"
+#include "qopt/Quant/WeightFormat.h"
 #include "qopt/Runtime/Calibrate.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"
@@ -49,6 +50,8 @@ struct LayerTask {
   bool depthwise = false;
   /// Whether the problem holds the Gram matrix or the patches.
   bool useGram = true;
+  /// PWLQ's tail step of the grid rounded on (0: uniform).
+  int64_t tailStep = 0;
   int64_t positionsPerSample = 0;
   /// The learned weights' scales, one per quantizer channel.
   SmallVector<double> scales;
@@ -171,6 +174,13 @@ LogicalResult AdaRoundPass::checkOptions(ModuleOp module) {
     return module.emitError()
            << "unsupported weight bit width " << weightBits.getValue()
            << ": qopt quantizes to 2..8 bits";
+  if (weightQuant != "uniform" && weightQuant != "pwlq")
+    return module.emitError()
+           << "unknown weight-quant '" << weightQuant.getValue()
+           << "': expected uniform or pwlq";
+  if (weightQuant == "pwlq" && weightBits < 3)
+    return module.emitError() << "weight-quant=pwlq needs at least 3 bits; got "
+                              << weightBits.getValue();
   if (weightRange != "minmax" && weightRange != "mse")
     return module.emitError()
            << "unknown weight-range '" << weightRange.getValue()
@@ -325,10 +335,23 @@ void AdaRoundPass::round(LayerTask &task, size_t index, size_t count) {
                              task.layer.weights.end());
   qopt::WeightChannels channels =
       qopt::getWeightChannels(task.layer.op, perChannel);
-  std::vector<qopt::QuantParams> params = qopt::chooseWeightParams(
-      weights, channels.channels, channels.stride, weightBits,
-      weightRange == "mse" ? qopt::WeightRange::Mse
-                           : qopt::WeightRange::MinMax);
+  qopt::WeightRange range =
+      weightRange == "mse" ? qopt::WeightRange::Mse : qopt::WeightRange::MinMax;
+  std::vector<qopt::QuantParams> params;
+  if (weightQuant == "pwlq") {
+    // qopt-quantize's grid: per-channel centre steps, the layer's tail
+    // step; the weights round between its levels.
+    qopt::QuantizedWeights grid = qopt::quantizeWeightTensor(
+        weights, channels.channels, channels.stride,
+        {qopt::WeightScheme::Pwlq, weightBits}, range);
+    for (double scale : grid.scales)
+      params.push_back({scale, 0, grid.qmin, grid.qmax});
+    p.levels = qopt::PwlqGrid{weightBits, grid.tailStep, 1.0}.codebook();
+    task.tailStep = grid.tailStep;
+  } else {
+    params = qopt::chooseWeightParams(weights, channels.channels,
+                                      channels.stride, weightBits, range);
+  }
   // Row r is output channel r: its scale is channel r's, or the only one.
   p.weights.resize(p.rows * p.cols);
   p.params.resize(p.rows);
@@ -395,7 +418,8 @@ void AdaRoundPass::runOnOperation() {
     round(task, i, tasks.size());
   for (LayerTask &task : tasks) {
     task.layer.write();
-    qopt::setRecordedWeightQuant(task.layer.op, task.scales, weightBits);
+    qopt::setRecordedWeightQuant(task.layer.op, task.scales, weightBits,
+                                 task.tailStep);
   }
 }
 

@@ -230,6 +230,7 @@ private:
   LogicalResult checkStatistics(func::FuncOp func);
   LogicalResult parseLayerBits(func::FuncOp func);
   void partition(func::FuncOp func);
+  LogicalResult checkLayerFormats();
   void computeAnalyticInputMeans(func::FuncOp func);
   std::optional<SmallVector<double>> inputMeans(const Group &g) const;
   LogicalResult decideActivations();
@@ -384,6 +385,28 @@ LayerBits QuantizePass::bitsFor(const Group &g) const {
   return {format, actBits};
 }
 
+/// A layer-bits entry asking for ternary or binary weights must name a layer
+/// that has them: a conv, depthwise conv or matmul with constant weights
+/// (for any other op the format would silently not apply).
+LogicalResult QuantizePass::checkLayerFormats() {
+  for (const Group &g : groups) {
+    qopt::WeightFormat wf = bitsFor(g).weight;
+    if ((wf.scheme != qopt::WeightScheme::Ternary &&
+         wf.scheme != qopt::WeightScheme::Binary) ||
+        wf == format)
+      continue;
+    if (g.kind == GroupKind::Anchor && getConstant(g.root->getOperand(1)))
+      continue;
+    return g.root->emitError()
+           << "layer-bits gives '" << g.root->getName() << "' "
+           << wf.schemeName()
+           << " weights, but it has no constant weights: ternary and binary "
+              "apply to conv2d, depthwise_conv2d and matmul with constant "
+              "weights";
+  }
+  return success();
+}
+
 /// Walks the function in program order and forms the integer groups. An op
 /// joins a group only when its activation inputs are (or can be) integers:
 /// produced by an integer group or a function argument. Convolutions and
@@ -506,6 +529,43 @@ LogicalResult QuantizePass::decideActivations() {
 
 /// The grid recorded by qopt-adaround (whose weights are on it), or else
 /// the format's choice.
+/// The integers of weights qopt-adaround left on a PWLQ grid: every w/s
+/// must be one of the grid's levels.
+static FailureOr<qopt::QuantizedWeights>
+recordedPwlqWeights(Operation *op, ArrayRef<float> w,
+                    qopt::WeightChannels channels,
+                    const qopt::RecordedWeightQuant &recorded) {
+  qopt::PwlqGrid grid{recorded.bits, recorded.tailStep, 1.0};
+  if (recorded.tailStep < 1 ||
+      recorded.tailStep > qopt::pwlqMaxTailStep(recorded.bits))
+    return op->emitError() << "recorded PWLQ tail step " << recorded.tailStep
+                           << " is outside 1.."
+                           << qopt::pwlqMaxTailStep(recorded.bits) << " at "
+                           << recorded.bits << " bits";
+  std::vector<int64_t> levels = grid.codebook();
+  qopt::QuantizedWeights result;
+  for (auto [i, x] : llvm::enumerate(w)) {
+    double r =
+        double(x) /
+        recorded.scales[(int64_t(i) / channels.stride) % channels.channels];
+    int64_t q = int64_t(qopt::roundHalfEven(r));
+    if (!(std::fabs(r - double(q)) <= 1e-3 && llvm::is_contained(levels, q)))
+      return op->emitError()
+             << "weight #" << i << " (" << x
+             << ") is not on the PWLQ grid qopt-adaround recorded (tail step "
+             << recorded.tailStep << ", " << recorded.bits
+             << " bits): a pass changed the weights after qopt-adaround";
+    result.values.push_back(q);
+  }
+  result.scales.assign(recorded.scales.begin(), recorded.scales.end());
+  result.tailStep = recorded.tailStep;
+  for (double s : recorded.scales)
+    result.breakpoints.push_back(s * double(grid.centreLevels()));
+  result.qmax = grid.maxValue();
+  result.qmin = -result.qmax;
+  return result;
+}
+
 FailureOr<qopt::QuantizedWeights>
 QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
                             qopt::WeightChannels channels,
@@ -518,12 +578,15 @@ QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
         w, channels.channels, channels.stride, format,
         weightRange == "mse" ? qopt::WeightRange::Mse
                              : qopt::WeightRange::MinMax);
-  if (format.scheme != qopt::WeightScheme::Uniform ||
-      recorded->bits != format.bits)
-    return op->emitError() << "weights were rounded to " << recorded->bits
-                           << " bits by qopt-adaround but are quantized to "
-                           << format.bitsName() << " (" << format.schemeName()
-                           << ") here";
+  qopt::WeightScheme recordedScheme = recorded->tailStep
+                                          ? qopt::WeightScheme::Pwlq
+                                          : qopt::WeightScheme::Uniform;
+  if (format.scheme != recordedScheme || recorded->bits != format.bits)
+    return op->emitError()
+           << "weights were rounded to " << recorded->bits << " bits ("
+           << qopt::WeightFormat{recordedScheme, recorded->bits}.schemeName()
+           << ") by qopt-adaround but are quantized to " << format.bitsName()
+           << " (" << format.schemeName() << ") here";
   unsigned bits = format.bits;
   if (int64_t(recorded->scales.size()) != channels.channels)
     return op->emitError() << "weights were rounded with "
@@ -532,6 +595,8 @@ QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
                               "with "
                            << channels.channels << " here (per-channel="
                            << (perChannel ? "true" : "false") << ")";
+  if (recordedScheme == qopt::WeightScheme::Pwlq)
+    return recordedPwlqWeights(op, w, channels, *recorded);
   std::vector<qopt::QuantParams> params;
   for (double s : recorded->scales)
     params.push_back(qopt::uniformWeightParams(s, bits));
@@ -540,8 +605,9 @@ QuantizePass::chooseWeights(Operation *op, ArrayRef<float> w,
     const qopt::QuantParams &p =
         params[(int64_t(i) / channels.stride) % channels.channels];
     double r = double(x) / p.scale;
+    // (Below 3 bits the grid is not symmetric: [-2, 1] at 2 bits.)
     if (!(std::fabs(r - qopt::roundHalfEven(r)) <= 1e-3 &&
-          std::fabs(r) <= double(p.qmax) + 1e-3))
+          r >= double(p.qmin) - 1e-3 && r <= double(p.qmax) + 1e-3))
       return op->emitError()
              << "weight #" << i << " (" << x
              << ") is not on the grid qopt-adaround recorded (scale " << p.scale
@@ -780,6 +846,8 @@ void QuantizePass::runOnOperation() {
     return signalPassFailure();
 
   partition(func);
+  if (failed(checkLayerFormats()))
+    return signalPassFailure();
   if (correction == BiasCorrection::Analytic)
     computeAnalyticInputMeans(func);
   if (failed(decideActivations()))

@@ -9,19 +9,22 @@
 // at each tap by shifting bit i into lane i's sign bit, which selects the
 // value. Products and window sums fit i16 (9·128·|2 - 1| ≤ 32767): the taps
 // multiply and add in i16, widened and added to the bias per pixel.
+// The packed weights are a global named as qopt-lower-to-kernels names its
+// weights (qoptc's report counts them).
+// CHECK: memref.global "private" constant @[[WG:__qopt_packed_weights[_0-9]*]] : memref<3x3x1x1xi8> = dense<1>
 // CHECK-LABEL: func.func @int8_stride2
 // CHECK-DAG: %[[PADV:.*]] = arith.constant -3 : i8
-// CHECK-DAG: %[[W:.*]] = arith.constant dense<1> : tensor<3x3x1x1xi8>
 // CHECK-DAG: %[[WZP:.*]] = arith.constant dense<1> : vector<2xi16>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<[37, -74]> : tensor<2xi32>
 // CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 0, 0, 0]
 // CHECK: tensor.yield %[[PADV]]
+// CHECK: %[[W:.*]] = memref.get_global @[[WG]] : memref<3x3x1x1xi8>
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} step %c2
 // CHECK: %[[BV:.*]] = vector.transfer_read %[[B]]
-// CHECK: vector.transfer_read %[[W]]{{.*}} : tensor<3x3x1x1xi8>, vector<1xi8>
+// CHECK: vector.transfer_read %[[W]]{{.*}} : memref<3x3x1x1xi8>, vector<1xi8>
 // CHECK: arith.shli {{.*}} : vector<8xi8>
 // CHECK: %[[SET:.*]] = arith.cmpi slt, {{.*}} : vector<8xi8>
 // CHECK: %[[SET2:.*]] = vector.extract_strided_slice %[[SET]] {{.*}} to vector<2xi1>

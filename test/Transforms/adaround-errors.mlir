@@ -10,6 +10,10 @@
 // RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy lambda=-1" 2>&1 | FileCheck %s --check-prefix=LAMBDA
 // RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy learning-rate=0" 2>&1 | FileCheck %s --check-prefix=RATE
 // RUN: not qopt-mlir %t/conv.mlir --qopt-adaround 2>&1 | FileCheck %s --check-prefix=NOSAMPLES
+// RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy weight-quant=kmeans" 2>&1 | FileCheck %s --check-prefix=QUANT
+// RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy weight-bits=2 weight-quant=pwlq" 2>&1 | FileCheck %s --check-prefix=PWLQ2
+// QUANT: error: unknown weight-quant 'kmeans': expected uniform or pwlq
+// PWLQ2: error: weight-quant=pwlq needs at least 3 bits; got 2
 // BITS: error: unsupported weight bit width 9: qopt quantizes to 2..8 bits
 // RANGE: error: unknown weight-range 'kl': expected minmax or mse
 // ITERATIONS: error: iterations must be positive

@@ -17,6 +17,8 @@
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/other.stats" 2>&1 | FileCheck %s --check-prefix=MISMATCH
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize="stats=%t/short.stats" 2>&1 | FileCheck %s --check-prefix=COUNT
 // RUN: qopt-mlir %t/arith.mlir --qopt-quantize="stats=%t/graph.stats" --verify-diagnostics
+// RUN: not qopt-mlir %t/nonweight.mlir --qopt-quantize="stats=%t/nonweight.stats layer-bits=scores=ternary" 2>&1 | FileCheck %s --check-prefix=NOWEIGHTS
+// RUN: not qopt-mlir %t/nonweight.mlir --qopt-quantize="stats=%t/nonweight.stats layer-bits=2=binary" 2>&1 | FileCheck %s --check-prefix=NOWEIGHTS2
 // RUN: qopt-mlir %t/recorded.mlir -split-input-file --qopt-quantize="stats=%t/recorded.stats" --verify-diagnostics
 
 // Option errors are reported on the module and fail the pass.
@@ -33,6 +35,8 @@
 // RANGE: error: unknown act-range 'entropy': expected minmax, percentile, mse or kl
 // CORRECTION: error: unknown bias-correction 'data': expected none, analytic or empirical
 // LAYER: error: in layer-bits entry '1=12': unsupported weight bit width '12'
+// NOWEIGHTS: error: loc("scores"): layer-bits gives 'tosa.matmul' ternary weights, but it has no constant weights: ternary and binary apply to conv2d, depthwise_conv2d and matmul with constant weights
+// NOWEIGHTS2: error: loc("scores"): layer-bits gives 'tosa.matmul' binary weights, but it has no constant weights
 // MISSING: error: {{.*}}missing.stats
 // MISMATCH: graph.mlir:{{[0-9]+}}:{{[0-9]+}}: error: statistics file '{{.*}}other.stats' does not match the graph: tensor #1 is tosa.clamp 'tensor<1x4xf32>' here but tosa.clamp [1, 8] in the file
 // COUNT: graph.mlir:{{[0-9]+}}:{{[0-9]+}}: error: statistics file '{{.*}}short.stats' does not match the graph: 1 tensors in the file, 2 activations in 'main'
@@ -50,13 +54,29 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   return %r : tensor<1x4xf32>
 }
 
+//--- nonweight.mlir
+// Ternary or binary weights for a matmul of two activations (by location
+// name or activation id): it has no weights to take the format.
+func.func @main(%a: tensor<1x2x3xf32>, %b: tensor<1x3x4xf32>) -> tensor<1x2x4xf32> {
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.matmul %a, %b, %zp, %zp : (tensor<1x2x3xf32>, tensor<1x3x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x4xf32> loc("scores")
+  return %y : tensor<1x2x4xf32>
+}
+
+//--- nonweight.stats
+{"format": "qopt-stats", "version": 1, "function": "main", "samples": 1,
+ "tensors": [
+  {"id": 0, "source": "arg", "shape": [1, 2, 3], "min": -1.0, "max": 1.0, "histogram": [1, 1]},
+  {"id": 1, "source": "arg", "shape": [1, 3, 4], "min": -1.0, "max": 1.0, "histogram": [1, 1]},
+  {"id": 2, "source": "tosa.matmul", "shape": [1, 2, 4], "min": -1.0, "max": 1.0, "histogram": [1, 1]}]}
+
 //--- recorded.mlir
 // Weights rounded by qopt-adaround for 4 bits, quantized to 8.
 func.func @main(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x2xf32> {
   %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[0.2]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
-  // expected-error @+1 {{weights were rounded to 4 bits by qopt-adaround but are quantized to 8 (uniform) here}}
+  // expected-error @+1 {{weights were rounded to 4 bits (uniform) by qopt-adaround but are quantized to 8 (uniform) here}}
   %c = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qopt.weight_bits = 4 : i32, qopt.weight_scales = array<f64: 0.1, 0.1>} : (tensor<1x2x2x1xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
   return %c : tensor<1x2x2x2xf32>
 }

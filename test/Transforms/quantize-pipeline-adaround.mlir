@@ -20,11 +20,30 @@
 // RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse, qopt-equalize-cross-layer, qopt-absorb-high-bias), qopt-check-statistics{stats=%t/ptq.stats prepare='equalize=true relu6=skip absorb-high-bias=true'}, qopt-adaround{samples=%t/x.npy weight-bits=4 per-channel=false weight-range=mse}, qopt-quantize{stats=%t/ptq.stats weight-bits=4 per-channel=false weight-range=mse act-range=mse bias-correction=empirical})" -o %t/ptq-tensor-passes.mlir
 // RUN: diff %t/ptq-tensor.mlir %t/ptq-tensor-passes.mlir
 
+// With weight-quant=pwlq the rounding is learned on PWLQ's grid, whose tail
+// step qopt-adaround records and qopt-quantize keeps.
+// RUN: qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats weight-bits=3 weight-quant=pwlq adaround=true samples=%t/x.npy keep-qdq=true" -o %t/pwlq.mlir
+// RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse), qopt-check-statistics{stats=%t/plain.stats prepare='equalize=false absorb-high-bias=false'}, qopt-adaround{samples=%t/x.npy weight-bits=3 weight-quant=pwlq}, qopt-quantize{stats=%t/plain.stats weight-bits=3 weight-quant=pwlq})" -o %t/pwlq-passes.mlir
+// RUN: diff %t/pwlq.mlir %t/pwlq-passes.mlir
+// RUN: FileCheck %s --check-prefix=PWLQ < %t/pwlq.mlir
+// PWLQ-COUNT-2: tosa.conv2d {{.*}}qopt.pwlq = {bits = 3 : i32, breakpoints = array<f64: {{.*}}>, tail_step = {{[0-9]+}} : i64}, qopt.weight_format = "pwlq"
+// PWLQ-NOT: qopt.weight_tail_step
+// The recorded PWLQ grid is refused by a uniform quantizer.
+// RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse), qopt-adaround{samples=%t/x.npy weight-bits=3 weight-quant=pwlq})" -o %t/pwlq-rounded.mlir
+// RUN: FileCheck %s --check-prefix=TAIL < %t/pwlq-rounded.mlir
+// TAIL-COUNT-2: qopt.weight_tail_step = {{[0-9]+}} : i64
+// RUN: not qopt-mlir %t/pwlq-rounded.mlir --qopt-quantize="stats=%t/plain.stats weight-bits=3" 2>&1 | FileCheck %s --check-prefix=PWLQUNIFORM
+// PWLQUNIFORM: error: weights were rounded to 3 bits (pwlq) by qopt-adaround but are quantized to 3 (uniform) here
+
 // Learned rounding through to integer TOSA.
 // RUN: qopt-mlir %t/graph.mlir --qopt-ptq-pipeline="stats=%t/ptq.stats weight-bits=4 adaround=true samples=%t/x.npy" | FileCheck %s
 // CHECK-LABEL: func.func @main
 // CHECK-COUNT-2: tosa.conv2d {{.*}} -> tensor<1x4x4x2xi32>
 // CHECK-NOT: qopt.weight_scales
+
+// At 2 bits the grid is [-2, 1]: weights learned onto -2 are on it.
+// RUN: qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats weight-bits=2 adaround=true samples=%t/x.npy" | FileCheck %s --check-prefix=W2
+// W2-COUNT-2: tosa.conv2d {{.*}} -> tensor<1x4x4x2xi32>
 
 // Options the pipeline cannot honour.
 // RUN: not qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats adaround=true" 2>&1 | FileCheck %s --check-prefix=NOSAMPLES

@@ -11,7 +11,8 @@
 // HEADER:      #include <stdint.h>
 // HEADER:      #define net_arena_size {{[1-9][0-9]*}}
 // HEADER-NEXT: #define net_arena_align 64
-// HEADER-NEXT: #define net_weight_bytes 688
+// HEADER-NEXT: #define net_weight_bytes 592
+// HEADER-NEXT: #define net_constant_bytes 96
 // HEADER-NEXT: #define net_num_inputs 1
 // HEADER-NEXT: #define net_num_outputs 2
 // HEADER:      /* net_input0: tensor<1x4x4x2xf32> */
@@ -39,7 +40,8 @@
 // REPORT-NEXT: input 0: tensor<1x4x4x2xf32>
 // REPORT-NEXT: output 0: tensor<1x4x4x4xf32>
 // REPORT-NEXT: output 1: tensor<1x3x5xf32>
-// REPORT-NEXT: weights: 688 bytes
+// REPORT-NEXT: weights: 592 bytes (packed)
+// REPORT-NEXT: other constants: 96 bytes
 // REPORT-NEXT: arena: {{[1-9][0-9]*}} bytes
 // REPORT-NEXT: MACs: 1848
 // REPORT-NEXT: layers: 3
@@ -57,7 +59,8 @@
 // MANIFEST-NEXT: "target": "host",
 // MANIFEST-NEXT: "object": "net.o",
 // MANIFEST-NEXT: "header": "net.h",
-// MANIFEST-NEXT: "weight_bytes": 688,
+// MANIFEST-NEXT: "weight_bytes": 592,
+// MANIFEST-NEXT: "constant_bytes": 96,
 // MANIFEST-NEXT: "arena_size": {{[1-9][0-9]*}},
 // MANIFEST-NEXT: "arena_align": 64,
 // MANIFEST-NEXT: "inputs": [

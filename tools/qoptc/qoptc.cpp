@@ -309,8 +309,11 @@ static FailureOr<std::string> calibrate(ModuleOp module) {
   options.entry = entry;
   options.inputs.assign(samples.begin(), samples.end());
   options.prepare = pipelineOptions()->prepareConfig();
+  // calibrateModel prepares the graph it measures in place; the quantize
+  // pipeline prepares `module` itself and checks it against the statistics.
+  OwningOpRef<ModuleOp> prepared = module.clone();
   Expected<qopt::CalibrationStatistics> stats =
-      qopt::calibrateModel(module, options);
+      qopt::calibrateModel(*prepared, options);
   if (!stats) {
     // An empty message: the diagnostic is already printed.
     std::string message = toString(stats.takeError());
@@ -424,7 +427,8 @@ int main(int argc, char **argv) {
         qopt::parseWeightFormat(weightBits, weightQuant);
     if (!format)
       consumeError(format.takeError());
-    else if (format->scheme != qopt::WeightScheme::Uniform)
+    else if (format->scheme != qopt::WeightScheme::Uniform &&
+             format->scheme != qopt::WeightScheme::Pwlq)
       return fail(qopt::adaroundFormatError(*format));
   }
   if (reportSamples.getNumOccurrences() && !report)

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -91,6 +92,31 @@ TEST(AdaRound, ClampedWeightsStayAtTheirBound) {
   p.params = {symmetricWithScale(1.0, 2)};
   p.gram = {1, 0, 0, 0, 1, 0, 0, 0, 1};
   EXPECT_EQ(learnRounding(p, {}), (std::vector<int64_t>{1, -1, 0}));
+}
+
+TEST(AdaRound, LevelsRoundBetweenNeighbours) {
+  // PWLQ's 4-bit grid with tail step 2 (levels 0, ±1..±3, ±5, ±7, ±9, ±11):
+  // every learned weight is one of the two levels around w/s, or the outer
+  // level beyond them; learning beats nearest on the correlated problem.
+  RoundingProblem p = correlatedProblem(true);
+  p.levels = {-11, -9, -7, -5, -3, -2, -1, 0, 1, 2, 3, 5, 7, 9, 11};
+  for (QuantParams &q : p.params)
+    q = symmetricWithScale(q.scale * 7.0 / 11.0, 5);
+  std::vector<int64_t> nearest = roundToNearest(p);
+  std::vector<int64_t> learned = learnRounding(p, {});
+  for (size_t i = 0; i < learned.size(); ++i) {
+    double x = p.weights[i] / p.params[i / p.cols].scale;
+    auto above = std::upper_bound(p.levels.begin(), p.levels.end(), x);
+    int64_t lo = above == p.levels.begin() ? p.levels.front() : *(above - 1);
+    int64_t hi = above == p.levels.end() ? p.levels.back() : *above;
+    EXPECT_TRUE(learned[i] == lo || learned[i] == hi) << i << ": " << x;
+    EXPECT_TRUE(nearest[i] == lo || nearest[i] == hi) << i << ": " << x;
+    EXPECT_LE(std::fabs(x - double(nearest[i])),
+              std::fabs(x - double(nearest[i] == lo ? hi : lo)))
+        << i;
+  }
+  EXPECT_LT(reconstructionError(p, learned),
+            0.8 * reconstructionError(p, nearest));
 }
 
 } // namespace

@@ -185,6 +185,7 @@ def LowerDepthwise : Pass<"qopt-lower-depthwise", "mlir::func::FuncOp"> {
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::LLVM::LLVMDialect",
+                           "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::vector::VectorDialect"];

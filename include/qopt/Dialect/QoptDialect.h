@@ -34,14 +34,17 @@ void setBatchNormStatistics(mlir::Operation *op, llvm::ArrayRef<double> mean,
 
 /// Weight quantization decided before qopt-quantize (by qopt-adaround, which
 /// leaves the weights on this grid): one scale per WeightChannels channel
-/// (or one) and the bit width.
+/// (or one) and the bit width; PWLQ grids (WeightFormat.h's PwlqGrid, whose
+/// scales are the centre steps) also their tail step.
 struct RecordedWeightQuant {
   llvm::SmallVector<double> scales;
   unsigned bits;
+  /// 0 for a uniform grid.
+  int64_t tailStep = 0;
 };
 std::optional<RecordedWeightQuant> getRecordedWeightQuant(mlir::Operation *op);
 void setRecordedWeightQuant(mlir::Operation *op, llvm::ArrayRef<double> scales,
-                            unsigned bits);
+                            unsigned bits, int64_t tailStep = 0);
 void removeRecordedWeightQuant(mlir::Operation *op);
 
 /// The weight format qopt-quantize chose (WeightFormat::schemeName()) and,

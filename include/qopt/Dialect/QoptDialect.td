@@ -23,7 +23,8 @@ def Qopt_Dialect : Dialect {
       for the data-free passes.
     - `qopt.weight_scales` (`array<f64>`, positive, one per weight channel
       or one) with `qopt.weight_bits` (2..8): the grid `qopt-adaround`
-      rounded the weights to, for `qopt-quantize`.
+      rounded the weights to, for `qopt-quantize`; for a PWLQ grid also
+      `qopt.weight_tail_step` (≥ 1: the tails' step in centre steps).
     - `qopt.weight_format` (`"uniform"`, `"pwlq"`, `"ternary"` or
       `"binary"`) and for PWLQ `qopt.pwlq = {bits, tail_step,
       breakpoints = array<f64>}`: what `qopt-quantize` chose, for the
@@ -40,6 +41,7 @@ def Qopt_Dialect : Dialect {
     "::mlir::DenseFPElementsAttr":$bn_std,
     "::mlir::DenseF64ArrayAttr":$weight_scales,
     "::mlir::IntegerAttr":$weight_bits,
+    "::mlir::IntegerAttr":$weight_tail_step,
     "::mlir::StringAttr":$weight_format,
     "::mlir::DictionaryAttr":$pwlq,
     "::mlir::TypeAttr":$quant,

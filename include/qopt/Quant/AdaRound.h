@@ -45,6 +45,10 @@ struct RoundingProblem {
   int64_t rows = 0, cols = 0, groups = 1;
   std::vector<float> weights;      // rows × cols
   std::vector<QuantParams> params; // per row, symmetric
+  /// The integer values a weight may take, ascending (PWLQ's levels, shared
+  /// by every row); empty: every integer in [qmin, qmax]. A weight rounds
+  /// to one of the two levels around w/s.
+  std::vector<int64_t> levels;
   /// Number of input positions N the data below sums over.
   int64_t positions = 0;
   /// Per group either Σ_n x_n·x_nᵀ (cols × cols; `gram`), or the patches x_n
@@ -60,12 +64,14 @@ struct RoundingProblem {
 double reconstructionError(const RoundingProblem &problem,
                            const std::vector<int64_t> &q);
 
-/// Round-to-nearest integers of the problem's weights.
+/// Round-to-nearest integers of the problem's weights (the nearest level,
+/// with `levels`; ties go down).
 std::vector<int64_t> roundToNearest(const RoundingProblem &problem);
 
 /// The learned integer weights (rows × cols), each floor(w/s) or
-/// floor(w/s) + 1 clamped to [qmin, qmax]. `progress(i)` is called after
-/// iteration i.
+/// floor(w/s) + 1 clamped to [qmin, qmax] (with `levels`: the level below
+/// w/s or the one above, clamped to the outer levels). `progress(i)` is
+/// called after iteration i.
 std::vector<int64_t>
 learnRounding(const RoundingProblem &problem, const RoundingOptions &options,
               llvm::function_ref<void(unsigned)> progress = nullptr);

@@ -65,16 +65,22 @@ struct LayerInfo {
   /// Element types of the input activation, the weight and the result.
   mlir::Type input, weight, output;
   /// Bits the integer input activation and weights actually use (a narrow
-  /// range in wider storage: 4-bit weights are i8 constants in [-7, 7]);
-  /// 0 for float.
+  /// range in wider storage: 4-bit weights are i8 constants in [-7, 7]; for
+  /// weights, the bits of the codes the kernels pack); 0 for float.
   unsigned inputBits = 0, weightBits = 0;
+  /// Bytes of the weights as the graph holds them (0 if not constant).
+  int64_t constantWeightBytes = 0;
 };
 
 /// What the header and the report describe.
 struct ModelSummary {
   std::string name, entry;
   std::vector<TensorInterface> inputs, outputs;
-  int64_t weightBytes = 0, arenaBytes = 0, arenaAlignment = 0;
+  /// Read-only data: the weights (the kernels' packed ones; under
+  /// --reference the layers' weight constants) and every other constant
+  /// buffer.
+  int64_t weightBytes = 0, constantBytes = 0;
+  int64_t arenaBytes = 0, arenaAlignment = 0;
   std::vector<LayerInfo> layers;
 };
 

@@ -364,6 +364,13 @@ def AdaRound : Pass<"qopt-adaround", "mlir::ModuleOp"> {
        records the scales and bit width on the op as
        `qopt.weight_scales = array<f64: ...>` and `qopt.weight_bits`.
 
+    With `weight-quant=pwlq` the grid is PWLQ's, chosen as `qopt-quantize`
+    chooses it (per-channel breakpoints, the layer's tail step `j`), and
+    each weight rounds down or up between the two levels around `w/s`
+    (one centre step apart in the centre region, `j` in the tails, from
+    `L1` to `L1 + j` across the breakpoint): `W̃ = s·(lo + (hi − lo)·h)`.
+    The tail step is recorded too, as `qopt.weight_tail_step`.
+
     `qopt-quantize` then uses exactly those scales, so its round-to-nearest
     reproduces the learned integers; it rejects a layer whose bit width or
     channel count differs from the recorded ones, or whose weights some
@@ -387,6 +394,10 @@ def AdaRound : Pass<"qopt-adaround", "mlir::ModuleOp"> {
            "Function to run (default: the only public function)">,
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
            "Weight bit width the quantizer will use (2..8)">,
+    Option<"weightQuant", "weight-quant", "std::string",
+           /*default=*/"\"uniform\"",
+           "Weight quantizer the quantizer will use: uniform or pwlq (3..8 "
+           "bits)">,
     Option<"perChannel", "per-channel", "bool", /*default=*/"true",
            "Whether the quantizer will quantize weights per output channel">,
     Option<"weightRange", "weight-range", "std::string", /*default=*/"\"minmax\"",
