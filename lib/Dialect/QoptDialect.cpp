@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Target/LLVMIR/LLVMTranslationInterface.h"
 
 #include <cmath>
 
@@ -17,7 +18,21 @@ using namespace qopt;
 
 #include "qopt/Dialect/QoptDialect.cpp.inc"
 
-void QoptDialect::initialize() {}
+namespace {
+/// The contract is consumed before LLVM IR: its attributes that are still on
+/// a function or its arguments (`qopt.quant`, `qopt.arena`) translate to
+/// nothing, rather than to a warning per attribute.
+struct QoptLLVMTranslation : LLVMTranslationDialectInterface {
+  using LLVMTranslationDialectInterface::LLVMTranslationDialectInterface;
+  LogicalResult
+  convertParameterAttr(LLVM::LLVMFuncOp, int, NamedAttribute,
+                       LLVM::ModuleTranslation &) const override {
+    return success();
+  }
+};
+} // namespace
+
+void QoptDialect::initialize() { addInterfaces<QoptLLVMTranslation>(); }
 
 //===----------------------------------------------------------------------===//
 // Names
@@ -41,10 +56,14 @@ static constexpr llvm::StringLiteral kSchemes[] = {"uniform", "pwlq", "ternary",
 // Verification
 //===----------------------------------------------------------------------===//
 
-/// Whether `op` is a layer that carries weights: conv2d, depthwise_conv2d or
-/// matmul with its weights as operand #1.
-static bool isWeightedLayer(Operation *op) {
-  return isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op);
+/// Layer attributes belong on a conv2d, depthwise_conv2d or matmul (the ops
+/// with weights as operand #1).
+static LogicalResult verifyOnLayer(Operation *op, StringRef name) {
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op))
+    return success();
+  return op->emitOpError() << "'" << name
+                           << "' belongs on a conv2d, depthwise_conv2d or "
+                              "matmul";
 }
 
 static int64_t outputChannels(Operation *op) {
@@ -55,10 +74,8 @@ static int64_t outputChannels(Operation *op) {
 
 static LogicalResult verifyBatchNorm(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().strref();
-  if (!isWeightedLayer(op))
-    return op->emitOpError() << "'" << name
-                             << "' belongs on a conv2d, depthwise_conv2d or "
-                                "matmul";
+  if (failed(verifyOnLayer(op, name)))
+    return failure();
   auto values = dyn_cast<DenseFPElementsAttr>(attr.getValue());
   int64_t channels = outputChannels(op);
   if (!values || values.getType().getRank() != 1 ||
@@ -81,10 +98,8 @@ static LogicalResult verifyBatchNorm(Operation *op, NamedAttribute attr) {
 
 static LogicalResult verifyRecordedWeights(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().strref();
-  if (!isWeightedLayer(op))
-    return op->emitOpError() << "'" << name
-                             << "' belongs on a conv2d, depthwise_conv2d or "
-                                "matmul";
+  if (failed(verifyOnLayer(op, name)))
+    return failure();
   if (!op->hasAttr(WeightScales::getNameStr()) ||
       !op->hasAttr(WeightBits::getNameStr()))
     return op->emitOpError()
@@ -122,10 +137,8 @@ static LogicalResult verifyRecordedWeights(Operation *op, NamedAttribute attr) {
 
 static LogicalResult verifyWeightFormat(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().strref();
-  if (!isWeightedLayer(op))
-    return op->emitOpError() << "'" << name
-                             << "' belongs on a conv2d, depthwise_conv2d or "
-                                "matmul";
+  if (failed(verifyOnLayer(op, name)))
+    return failure();
   auto format = dyn_cast<StringAttr>(attr.getValue());
   if (!format || !llvm::is_contained(kSchemes, format.strref()))
     return op->emitOpError() << "'" << name
