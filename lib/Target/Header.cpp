@@ -48,8 +48,7 @@ static void writeTensorMacros(llvm::raw_ostream &os, StringRef prefix,
                    ", ")
      << "}\n";
   os << "#define " << prefix << "_elements " << type.getNumElements() << "\n";
-  os << "#define " << prefix << "_bytes "
-     << type.getNumElements() * type.getElementTypeBitWidth() / 8 << "\n";
+  os << "#define " << prefix << "_bytes " << t.bytes() << "\n";
   os << "#define " << prefix << "_quantized " << (t.scale ? 1 : 0) << "\n";
   if (t.scale) {
     os << "/* real = " << prefix << "_scale * (q - " << prefix

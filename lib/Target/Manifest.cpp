@@ -75,7 +75,8 @@ LogicalResult describeInterface(func::FuncOp func,
   return success();
 }
 
-void writeTensorJson(llvm::json::OStream &json, const TensorInterface &t) {
+static void writeTensorJson(llvm::json::OStream &json,
+                            const TensorInterface &t) {
   json.object([&] {
     std::string dtype;
     llvm::raw_string_ostream(dtype) << t.type.getElementType();
@@ -84,13 +85,23 @@ void writeTensorJson(llvm::json::OStream &json, const TensorInterface &t) {
       for (int64_t d : t.type.getShape())
         json.value(d);
     });
-    json.attribute("bytes", t.type.getNumElements() *
-                                t.type.getElementTypeBitWidth() / 8);
+    json.attribute("bytes", t.bytes());
     if (t.scale) {
       json.attribute("scale", *t.scale);
       json.attribute("zero_point", t.zeroPoint);
     }
   });
+}
+
+void writeInterfaceJson(llvm::json::OStream &json,
+                        ArrayRef<TensorInterface> inputs,
+                        ArrayRef<TensorInterface> outputs) {
+  for (auto [key, tensors] :
+       {std::make_pair("inputs", inputs), std::make_pair("outputs", outputs)})
+    json.attributeArray(key, [&] {
+      for (const TensorInterface &t : tensors)
+        writeTensorJson(json, t);
+    });
 }
 
 void writeManifest(const ModelSummary &model, const CompileOptions &options,
@@ -111,14 +122,7 @@ void writeManifest(const ModelSummary &model, const CompileOptions &options,
     json.attribute("constant_bytes", model.constantBytes);
     json.attribute("arena_size", model.arenaBytes);
     json.attribute("arena_align", model.arenaAlignment);
-    json.attributeArray("inputs", [&] {
-      for (const TensorInterface &t : model.inputs)
-        writeTensorJson(json, t);
-    });
-    json.attributeArray("outputs", [&] {
-      for (const TensorInterface &t : model.outputs)
-        writeTensorJson(json, t);
-    });
+    writeInterfaceJson(json, model.inputs, model.outputs);
   });
   os << "\n";
 }

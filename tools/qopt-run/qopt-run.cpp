@@ -99,14 +99,7 @@ int main(int argc, char **argv) {
     json::OStream json(outs(), /*IndentSize=*/2);
     json.object([&] {
       json.attribute("function", func.getName());
-      json.attributeArray("inputs", [&] {
-        for (const qopt::TensorInterface &t : inputs)
-          qopt::writeTensorJson(json, t);
-      });
-      json.attributeArray("outputs", [&] {
-        for (const qopt::TensorInterface &t : outputs)
-          qopt::writeTensorJson(json, t);
-      });
+      qopt::writeInterfaceJson(json, inputs, outputs);
     });
     outs() << "\n";
     return 0;

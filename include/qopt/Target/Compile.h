@@ -56,6 +56,10 @@ struct TensorInterface {
   /// Per-tensor quantization from its `qopt.quant` attribute.
   std::optional<double> scale;
   int64_t zeroPoint = 0;
+
+  int64_t bytes() const {
+    return type.getNumElements() * type.getElementTypeBitWidth() / 8;
+  }
 };
 
 /// A conv, depthwise conv or matmul of the graph.
@@ -105,9 +109,12 @@ void writeHeader(const ModelSummary &model, llvm::raw_ostream &os);
 void writeManifest(const ModelSummary &model, const CompileOptions &options,
                    llvm::raw_ostream &os);
 
-/// One argument or result as the manifest writes it: dtype, shape, bytes and
-/// with a quantization its scale and zero point.
-void writeTensorJson(llvm::json::OStream &json, const TensorInterface &t);
+/// The "inputs" and "outputs" arrays of the manifest (and of `qopt-run
+/// --signature`): per tensor its dtype, shape, bytes and, with a
+/// quantization, its scale and zero point.
+void writeInterfaceJson(llvm::json::OStream &json,
+                        llvm::ArrayRef<TensorInterface> inputs,
+                        llvm::ArrayRef<TensorInterface> outputs);
 
 /// A short human-readable report: sizes, MACs, per-layer types.
 void writeReport(const ModelSummary &model, const CompileOptions &options,
