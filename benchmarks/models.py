@@ -1,4 +1,4 @@
-"""The four benchmark models (two synthetic ONNX graphs of qopt.models,
+"""The four benchmark models (two synthetic ONNX graphs of qopt.testing.models,
 the repo's MNIST CNN, PaddleOCR's text-direction classifier) with a timing
 input and calibration samples each."""
 
@@ -10,7 +10,7 @@ import numpy as np
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(_ROOT, "python"))
 from qopt import datasets  # noqa: E402
-from qopt.models import conv3x3_onnx, resblock_onnx  # noqa: E402
+from qopt.testing.models import conv3x3_onnx, resblock_onnx  # noqa: E402
 
 class Model:
     """A benchmark model: its float ONNX file, input name and shape, MACs,

@@ -8,6 +8,7 @@
 #include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Pipelines/QuantizePipelines.h"
+#include "qopt/Runtime/Calibrate.h"
 #include "qopt/Target/Passes.h"
 #include "qopt/Transforms/Passes.h"
 
@@ -22,6 +23,7 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
   registry.insert<QoptDialect>();
   registerKernelInterfaces(registry);
+  registerJitActivationSource(registry);
 }
 
 void registerAllPasses() {

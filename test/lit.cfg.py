@@ -55,6 +55,9 @@ if os.path.isdir(onnx_testdata):
     config.available_features.add("onnx-testdata")
     config.substitutions.append(("%onnx_testdata", onnx_testdata))
 
-# Tests marked `REQUIRES: slow` run only with QOPT_SLOW_TESTS=1.
-if os.environ.get("QOPT_SLOW_TESTS") == "1":
+# Tests marked `REQUIRES: slow` (the long end-to-end runs) run only with
+# `--param slow=1` (`ninja check-qopt-slow`) or QOPT_SLOW_TESTS=1
+# (scripts/test.sh, hence CI).
+if (lit_config.params.get("slow") == "1" or
+        os.environ.get("QOPT_SLOW_TESTS") == "1"):
     config.available_features.add("slow")

@@ -51,6 +51,9 @@ struct Tensor {
 
 /// Physical position of logical NCHW axis `axis` in NHWC.
 int64_t nhwcAxis(int64_t axis);
+/// The permutation NCHW → NHWC: physical NHWC axis `p` is logical axis
+/// `kToNhwc[p]`.
+extern const int64_t kToNhwc[4];
 /// `shape` (NCHW) as carried in NHWC.
 llvm::SmallVector<int64_t> toNhwcShape(llvm::ArrayRef<int64_t> shape);
 

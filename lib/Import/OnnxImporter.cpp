@@ -35,7 +35,7 @@ SmallVector<int64_t> toNhwcShape(ArrayRef<int64_t> shape) {
   return {shape[0], shape[2], shape[3], shape[1]};
 }
 
-static const int64_t kToNhwc[4] = {0, 2, 3, 1};
+const int64_t kToNhwc[4] = {0, 2, 3, 1};
 static const int64_t kToNchw[4] = {0, 3, 1, 2};
 
 static std::string shapeString(ArrayRef<int64_t> shape) {

@@ -4,6 +4,7 @@
 
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Calibration/Collector.h"
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Runtime/JitFunction.h"
 #include "qopt/Runtime/Samples.h"
@@ -233,6 +234,27 @@ calibrateModel(ModuleOp module, const CalibrateOptions &options) {
     }
   }
   return stats;
+}
+
+namespace {
+struct JitActivationSource : ActivationSourceInterface {
+  using ActivationSourceInterface::ActivationSourceInterface;
+
+  llvm::Expected<std::unique_ptr<ActivationSource>>
+  create(func::FuncOp func, ArrayRef<std::string> inputs) const override {
+    llvm::Expected<std::unique_ptr<ActivationRunner>> runner =
+        ActivationRunner::create(func, inputs);
+    if (!runner)
+      return runner.takeError();
+    return std::unique_ptr<ActivationSource>(std::move(*runner));
+  }
+};
+} // namespace
+
+void registerJitActivationSource(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *, QoptDialect *dialect) {
+    dialect->addInterfaces<JitActivationSource>();
+  });
 }
 
 } // namespace qopt

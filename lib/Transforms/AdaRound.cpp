@@ -9,10 +9,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Quant/AdaRound.h"
+#include "qopt/Analysis/ActivationSource.h"
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Quant/WeightFormat.h"
-#include "qopt/Runtime/Calibrate.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"
 #include "qopt/Utils/TosaQueries.h"
@@ -234,8 +234,8 @@ LogicalResult AdaRoundPass::gatherPatches(func::FuncOp func,
       func.emitError() << message;
     return failure();
   };
-  llvm::Expected<std::unique_ptr<qopt::ActivationRunner>> runner =
-      qopt::ActivationRunner::create(func, samples);
+  llvm::Expected<std::unique_ptr<qopt::ActivationSource>> runner =
+      qopt::createActivationSource(func, samples);
   if (!runner)
     return fail(runner.takeError());
   size_t numSamples = (*runner)->numSamples();

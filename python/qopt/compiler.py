@@ -20,6 +20,9 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass, fields, replace
+from typing import (Callable, Dict, Iterable, List, Mapping, Optional,
+                    Sequence, Tuple, Union)
 
 import numpy as np
 
@@ -31,16 +34,20 @@ class QoptError(RuntimeError):
     """A qopt tool failed; the message is its diagnostic."""
 
 
-def tool(name):
-    """Path of a qopt tool of the build directory."""
+def tool(name: str) -> str:
+    """Path of a qopt tool: of the build directory (`$QOPT_BUILD_DIR`, default
+    `<repo>/build`), else on PATH (an installed qopt)."""
     build = os.environ.get("QOPT_BUILD_DIR", os.path.join(_ROOT, "build"))
     path = os.path.join(build, "bin", name)
-    if not os.path.exists(path):
-        raise QoptError(f"{path} does not exist: run scripts/build.sh first")
-    return path
+    if os.path.exists(path):
+        return path
+    installed = shutil.which(name)
+    if installed and "QOPT_BUILD_DIR" not in os.environ:
+        return installed
+    raise QoptError(f"{path} does not exist: run scripts/build.sh first")
 
 
-def run_tool(name, *args):
+def run_tool(name: str, *args: object) -> str:
     """Runs a qopt tool; its standard output, or QoptError with its errors."""
     proc = subprocess.run([tool(name), *map(str, args)], capture_output=True,
                           text=True)
@@ -50,11 +57,15 @@ def run_tool(name, *args):
     return proc.stdout
 
 
+# (shape, dtype, (scale, zero point) or None) of an argument or result.
+TensorSignature = Tuple[List[int], str, Optional[Tuple[float, int]]]
+
+
 class Model:
     """A TOSA model (float, simulated or integer) in an .mlir file, callable
     on numpy arrays through the JIT of `qopt-run`."""
 
-    def __init__(self, path, workdir=None):
+    def __init__(self, path: str, workdir: Optional[str] = None) -> None:
         self.path = os.path.abspath(path)
         # A temporary directory owned by the model, removed with it.
         self._workdir = workdir
@@ -63,11 +74,11 @@ class Model:
         self.reference = False
 
     @property
-    def mlir(self):
+    def mlir(self) -> str:
         with open(self.path) as f:
             return f.read()
 
-    def signature(self):
+    def signature(self) -> Tuple[List[TensorSignature], List[TensorSignature]]:
         """(inputs, outputs): lists of (shape, dtype, quantization or None)
         of the entry function, as `qopt-run --signature` describes it."""
         described = json.loads(run_tool("qopt-run", self.path, "--signature"))
@@ -100,7 +111,8 @@ class Model:
                 i += 1
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
-    def save(self, directory, target="host", name=None, shared=True):
+    def save(self, directory: str, target: str = "host",
+             name: Optional[str] = None, shared: bool = True) -> str:
         """Compiles the model ahead of time with qoptc: `<name>.o`,
         `<name>.h`, `<name>.json` (the manifest), `<name>.report.txt` (and
         `lib<name>.so`) in `directory`.
@@ -127,7 +139,7 @@ class CompiledModel:
     numpy out, one sample (the argument's shape) or a batch along a new
     leading dimension."""
 
-    def __init__(self, directory, name):
+    def __init__(self, directory: str, name: str) -> None:
         # The manifest qoptc writes beside the header.
         with open(os.path.join(directory, name + ".json")) as f:
             manifest = json.load(f)
@@ -172,7 +184,8 @@ class CompiledModel:
             results = [np.stack(parts) for parts in zip(*samples)]
         return results[0] if len(results) == 1 else tuple(results)
 
-    def latency(self, *inputs, runs=200, warmup=20):
+    def latency(self, *inputs: np.ndarray, runs: int = 200,
+                warmup: int = 20) -> np.ndarray:
         """Seconds of each of `runs` calls on one sample, after `warmup`."""
         inputs = self._prepare(inputs)
         for _ in range(warmup):
@@ -185,29 +198,30 @@ class CompiledModel:
         return np.asarray(times)
 
 
-def load_compiled(directory, name):
+def load_compiled(directory: str, name: str) -> CompiledModel:
     """The host model `name` that `Model.save(directory, name=name)` (or
     `qoptc --shared`) compiled."""
     return CompiledModel(directory, name)
 
 
-def _c_name(name, path):
+def _c_name(name: Optional[str], path: str) -> str:
     """`name`, or the model file's stem, made a C identifier as qoptc's
     --name wants."""
     return re.sub(r"\W", "_", name or os.path.splitext(
         os.path.basename(path))[0])
 
 
-def _workdir():
+def _workdir() -> str:
     return tempfile.mkdtemp(prefix="qopt-")
 
 
-def load(path):
+def load(path: str) -> Model:
     """A Model from an .mlir file."""
     return Model(path)
 
 
-def import_onnx(path, input_shapes=None):
+def import_onnx(path: str, input_shapes: Optional[Mapping[str, Sequence[int]]]
+                = None) -> Model:
     """Imports an ONNX model as float TOSA. `input_shapes` fixes dynamic
     dimensions: {"input name": [1, 3, 48, 192]}."""
     work = _workdir()
@@ -221,7 +235,13 @@ def import_onnx(path, input_shapes=None):
     return Model(out, work)
 
 
-def _as_model(model):
+# Samples of the function's arguments: one array (leading dimension: the
+# samples) or one per argument.
+Samples = Union[np.ndarray, Sequence[np.ndarray]]
+ModelLike = Union["Model", str, "os.PathLike[str]"]
+
+
+def _as_model(model: ModelLike) -> "Model":
     if isinstance(model, Model):
         return model
     if str(model).endswith(".onnx"):
@@ -232,29 +252,91 @@ def _as_model(model):
 PIPELINES = ("quantize", "ptq")
 
 
-def _flag(value):
+def _flag(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _check_pipeline(pipeline):
-    if pipeline not in PIPELINES:
-        raise QoptError(f"unknown pipeline '{pipeline}': expected one of "
-                        f"{', '.join(PIPELINES)}")
+LayerBits = Mapping[str, Union[int, str, Tuple[Union[int, str], int]]]
 
 
-def _prepare_flags(pipeline, equalize, relu6, absorb_high_bias):
-    """qopt-calibrate's prepare options: the pipeline's defaults, then the
-    ones given (None keeps the default)."""
-    _check_pipeline(pipeline)
-    args = [f"--pipeline={pipeline}"]
-    for name, value in (("equalize", equalize), ("relu6", relu6),
-                        ("absorb-high-bias", absorb_high_bias)):
-        if value is not None:
-            args.append(f"--{name}={_flag(value)}")
-    return args
+@dataclass(frozen=True)
+class QuantizeOptions:
+    """How to quantize: the options of qoptc and of the quantize pipelines,
+    declared in include/qopt/Pipelines/QuantizeOptions.def, by the same
+    names with `_` for `-` (a test checks that both lists agree).
+
+    `pipeline` is "quantize" (qopt-quantize-pipeline: every PTQ step off) or
+    "ptq" (qopt-ptq-pipeline: the white paper's pipeline, every step on);
+    the options left None keep its defaults: `equalize`, `relu6` ("skip" or
+    "approximate"), `absorb_high_bias`, `bias_correction` ("none",
+    "analytic" or "empirical"), `adaround` (learned rounding on the
+    calibration samples, qopt-adaround), `act_range` ("minmax",
+    "percentile", "mse" or "kl"), `percentile` and `weight_range`
+    ("minmax", "mse" or "auto"). `weight_bits` is 2..8, "ternary" or
+    "binary"; `weight_quant` is "uniform" or "pwlq" (piecewise linear, 3..8
+    bits). `layer_bits` maps an activation id (see the statistics file) or a
+    layer's location name to weight bits or `(weight, act)` bits."""
+    pipeline: str = "quantize"
+    equalize: Optional[bool] = None
+    relu6: Optional[str] = None
+    absorb_high_bias: Optional[bool] = None
+    weight_bits: Union[int, str] = 8
+    weight_quant: str = "uniform"
+    act_bits: int = 8
+    layer_bits: Optional[LayerBits] = None
+    per_channel: bool = True
+    act_range: Optional[str] = None
+    percentile: Optional[float] = None
+    weight_range: Optional[str] = None
+    bias_correction: Optional[str] = None
+    adaround: Optional[bool] = None
+    int_io: bool = False
+
+    def __post_init__(self) -> None:
+        if self.pipeline not in PIPELINES:
+            raise QoptError(f"unknown pipeline '{self.pipeline}': expected "
+                            f"one of {', '.join(PIPELINES)}")
+
+    PREPARE = ("equalize", "relu6", "absorb_high_bias")
+
+    def _values(self, names: Iterable[str]) -> List[str]:
+        """`name=value` of the options of `names` that are set."""
+        values = []
+        for name in names:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name == "layer_bits":
+                value = ",".join(
+                    f"{key}={bits[0]}/{bits[1]}" if isinstance(
+                        bits, (tuple, list)) else f"{key}={bits}/"
+                    f"{self.act_bits}" for key, bits in value.items())
+            values.append(f"{name.replace('_', '-')}={_flag(value)}")
+        return values
+
+    def pipeline_options(self) -> List[str]:
+        """`name=value` of every option set, as the pipelines take them."""
+        return self._values(f.name for f in fields(self)
+                            if f.name != "pipeline")
+
+    def flags(self) -> List[str]:
+        """The qoptc flags of every option set."""
+        return ["--" + value for value in self._values(
+            f.name for f in fields(self))]
+
+    def prepare_flags(self) -> List[str]:
+        """The qopt-calibrate flags: the pipeline and its prepare steps."""
+        return ["--" + value for value in self._values(
+            ("pipeline",) + self.PREPARE)]
 
 
-def _save_samples(samples, directory, stem):
+def _options(options: Optional[QuantizeOptions],
+             overrides: Dict[str, object]) -> QuantizeOptions:
+    """`options` (default: QuantizeOptions()) with `overrides` replaced."""
+    return replace(options or QuantizeOptions(), **overrides)
+
+
+def _save_samples(samples: Samples, directory: str, stem: str) -> List[str]:
     """Writes `samples` (an array, or a list of arrays, one per function
     argument) as float32 .npy files in `directory`; returns their paths."""
     if not isinstance(samples, (list, tuple)):
@@ -266,93 +348,58 @@ def _save_samples(samples, directory, stem):
     return paths
 
 
-def _step_options(equalize, relu6, absorb_high_bias, bias_correction,
-                  adaround, act_range, weight_range):
-    """`name=value` of the PTQ step options given (None keeps the
-    pipeline's default)."""
-    return [f"{name}={_flag(value)}" for name, value in (
-        ("equalize", equalize), ("relu6", relu6),
-        ("absorb-high-bias", absorb_high_bias),
-        ("bias-correction", bias_correction), ("adaround", adaround),
-        ("act-range", act_range), ("weight-range", weight_range))
-        if value is not None]
-
-
-def _layer_bits(layer_bits, act_bits):
-    """`layer-bits` of {id or location: W or (W, A)}."""
-    entries = []
-    for key, bits in layer_bits.items():
-        w, a = bits if isinstance(bits, (tuple, list)) else (bits, act_bits)
-        entries.append(f"{key}={w}/{a}")
-    return ",".join(entries)
-
-
-def calibrate(model, samples, path, pipeline="quantize", equalize=None,
-              relu6=None, absorb_high_bias=None):
+def calibrate(model: ModelLike, samples: Samples, path: str,
+              options: Optional[QuantizeOptions] = None,
+              **overrides: object) -> str:
     """Writes to `path` the activation statistics of a float model over
     calibration samples: an array whose leading dimension enumerates them,
     or a list of such arrays, one per function argument. The graph is
-    prepared as `pipeline` ("quantize" or "ptq") prepares it, with the
-    prepare options given; quantize with the same ones."""
+    prepared as `options` (QuantizeOptions, with `overrides` of its fields:
+    `pipeline`, `equalize`, ...) prepares it; quantize with the same
+    ones."""
+    options = _options(options, overrides)
     model = _as_model(model)
     with tempfile.TemporaryDirectory(prefix="qopt-calib-") as tmp:
-        args = _prepare_flags(pipeline, equalize, relu6, absorb_high_bias)
+        args = options.prepare_flags()
         for name in _save_samples(samples, tmp, "calib"):
             args += ["--inputs", name]
         run_tool("qopt-calibrate", model.path, *args, "-o", path)
     return path
 
 
-def compile(model, calibration=None, weight_bits=8, act_bits=8,  # noqa: A001
-            per_channel=True, act_range=None, weight_range=None,
-            layer_bits=None, simulate=False, int_io=False, stats=None,
-            pipeline="quantize", equalize=None, relu6=None,
-            absorb_high_bias=None, bias_correction=None, adaround=None,
-            weight_quant="uniform"):
-    """Quantizes a float model (Model, .mlir or .onnx path).
+def compile(model: ModelLike,  # noqa: A001
+            calibration: Optional[Samples] = None,
+            options: Optional[QuantizeOptions] = None, *,
+            simulate: bool = False, stats: Optional[str] = None,
+            **overrides: object) -> "Model":
+    """Quantizes a float model (Model, .mlir or .onnx path) as `options`
+    (QuantizeOptions, with `overrides` of its fields: `weight_bits=4`,
+    `pipeline="ptq"`, ...) say.
 
     With `calibration` samples (or a `stats` file) the result is integer TOSA
     (or its QDQ simulation with `simulate=True`); without either the float
-    model is returned as it is. `layer_bits` maps an activation id (see the
-    statistics file) or a layer's location name to `(weight, act)` bits.
-
-    `pipeline` is "quantize" (qopt-quantize-pipeline: every PTQ step off) or
-    "ptq" (qopt-ptq-pipeline: the white paper's pipeline, every step on).
-    The steps' options override the pipeline's defaults when not None:
-    `equalize`, `relu6` ("skip" or "approximate"), `absorb_high_bias`,
-    `bias_correction` ("none", "analytic" or "empirical"), `adaround`
-    (learned rounding on the `calibration` samples, qopt-adaround),
-    `act_range` ("minmax", "percentile", "mse" or "kl") and `weight_range`
-    ("minmax" or "mse"). `weight_bits` is 2..8, "ternary" or "binary";
-    `weight_quant` is "uniform" or "pwlq" (piecewise linear, 3..8 bits)."""
-    _check_pipeline(pipeline)
+    model is returned as it is."""
+    options = _options(options, overrides)
     model = _as_model(model)
     if calibration is None and stats is None:
         return model
     work = _workdir()
     stats = stats or calibrate(model, calibration,
-                               os.path.join(work, "model.stats"), pipeline,
-                               equalize, relu6, absorb_high_bias)
-    options = [f"stats={stats}", f"weight-bits={weight_bits}",
-               f"weight-quant={weight_quant}", f"act-bits={act_bits}",
-               f"per-channel={_flag(per_channel)}",
-               f"simulate={_flag(simulate)}", f"int-io={_flag(int_io)}"]
-    if adaround:
+                               os.path.join(work, "model.stats"), options)
+    args = [f"stats={stats}", f"simulate={_flag(simulate)}"]
+    if options.adaround:
         # qopt-adaround runs the model on the samples themselves.
         if calibration is None:
             raise QoptError("adaround=True needs the calibration samples, "
                             "not only statistics")
-        options.append("samples=" + ",".join(
+        args.append("samples=" + ",".join(
             _save_samples(calibration, work, "adaround")))
-    options += _step_options(equalize, relu6, absorb_high_bias,
-                             bias_correction, adaround, act_range,
-                             weight_range)
-    if layer_bits:
-        options.append("layer-bits=" + _layer_bits(layer_bits, act_bits))
+    args += options.pipeline_options()
     out = os.path.join(work, os.path.splitext(os.path.basename(model.path))[0]
                        + (".sim.mlir" if simulate else ".int.mlir"))
     run_tool("qopt-mlir", model.path,
-             f"--qopt-{pipeline}-pipeline={' '.join(options)}", "-o", out)
+             f"--qopt-{options.pipeline}-pipeline={' '.join(args)}", "-o",
+             out)
     return Model(out, work)
 
 
@@ -366,7 +413,7 @@ class LayerReport:
     float graph), `worst` (layers, the lowest own SQNR first) and `paths`
     (the .json, .md and .html files)."""
 
-    def __init__(self, directory, name):
+    def __init__(self, directory: str, name: str) -> None:
         self.paths = {ext: os.path.join(directory, f"{name}.report.{ext}")
                       for ext in ("json", "md", "html")}
         with open(self.paths["json"]) as f:
@@ -377,7 +424,7 @@ class LayerReport:
         self.worst = [by_id[i] for i in self.data["worst"]]
 
     @property
-    def output_sqnr(self):
+    def output_sqnr(self) -> List[float]:
         """SQNR in dB of each result, integer model against float model."""
         return [out["integer"]["sqnr_db"] for out in self.outputs]
 
@@ -394,12 +441,10 @@ def _infinite_sqnr(obj):
     return obj
 
 
-def report(model, samples, directory, calibration=None, stats=None,
-           name=None, weight_bits=8, act_bits=8, per_channel=True,
-           act_range=None, weight_range=None, layer_bits=None,
-           pipeline="quantize", equalize=None, relu6=None,
-           absorb_high_bias=None, bias_correction=None, adaround=None,
-           weight_quant="uniform"):
+def report(model: ModelLike, samples: Samples, directory: str,
+           options: Optional[QuantizeOptions] = None, *,
+           calibration: Optional[Samples] = None, stats: Optional[str] = None,
+           name: Optional[str] = None, **overrides: object) -> "LayerReport":
     """Quantizes a float model as `compile` does (same options) and measures
     where it loses accuracy: `qoptc --report` writes `<name>.report.json`,
     `.md` and a self-contained `.html` chart into `directory` (with the
@@ -407,17 +452,11 @@ def report(model, samples, directory, calibration=None, stats=None,
     leading dimension enumerates them, or a list of such arrays, one per
     argument). The model is calibrated on `calibration` samples (default:
     `samples`), or quantized with a `stats` file. Returns a LayerReport."""
-    _check_pipeline(pipeline)
+    options = _options(options, overrides)
     model = _as_model(model)
     os.makedirs(directory, exist_ok=True)
     name = _c_name(name, model.path)
-    args = [f"--pipeline={pipeline}", f"--weight-bits={weight_bits}",
-            f"--weight-quant={weight_quant}", f"--act-bits={act_bits}", f"--per-channel={_flag(per_channel)}"]
-    args += ["--" + option for option in _step_options(
-        equalize, relu6, absorb_high_bias, bias_correction, adaround,
-        act_range, weight_range)]
-    if layer_bits:
-        args.append("--layer-bits=" + _layer_bits(layer_bits, act_bits))
+    args = options.flags()
     with tempfile.TemporaryDirectory(prefix="qopt-report-") as tmp:
         if stats is not None:
             args.append(f"--calibration={stats}")
@@ -433,7 +472,10 @@ def report(model, samples, directory, calibration=None, stats=None,
     return LayerReport(directory, name)
 
 
-def evaluate(model, dataset, reference=None):
+def evaluate(model: Callable[..., np.ndarray],
+             dataset: Tuple[np.ndarray, Sequence[int]],
+             reference: Optional[Callable[..., np.ndarray]] = None
+             ) -> Dict[str, float]:
     """Scores a classifier on `dataset` = (inputs, labels): top-1 accuracy
     against the labels and, with a `reference` model (e.g. the float one),
     the fraction of samples where both predict the same class. `inputs` is a

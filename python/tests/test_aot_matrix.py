@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from qopt import compiler, datasets
-from qopt.models import conv3x3_onnx, resblock_onnx
+from qopt.testing.models import conv3x3_onnx, resblock_onnx
 
 RUN_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                          "test", "qoptc", "Inputs", "run_model.c")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import qopt
-from qopt import models
+from qopt.testing import models
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +113,27 @@ def test_compiled_model_runs_like_the_jit(quantized, samples, tmp_path):
     assert compiled(x[0][None]).shape == (1, 10)
     assert 0 < compiled.weight_bytes and 0 < compiled.arena_bytes
     assert len(compiled.latency(x[:1], runs=3, warmup=1)) == 3
+
+
+def test_quantize_options_are_qoptc_flags():
+    """QuantizeOptions mirrors include/qopt/Pipelines/QuantizeOptions.def:
+    its fields are exactly qoptc's prepare and quantization flags (less the
+    driver's own: where the statistics come from and the report)."""
+    import dataclasses
+    import re
+    text = qopt.compiler.run_tool("qoptc", "--help")
+    sections = re.split(r"\n(?=\S.*:\n)", text)
+    flags = {flag for section in sections
+             if section.startswith(("Prepare options", "Quantization options"))
+             for flag in re.findall(r"^  --([a-z0-9-]+)", section, re.M)}
+    driver = {"calibration", "samples", "report", "report-samples"}
+    fields = {f.name.replace("_", "-")
+              for f in dataclasses.fields(qopt.QuantizeOptions)}
+    assert fields == flags - driver
+
+
+def test_quantize_options_checked():
+    with pytest.raises(qopt.QoptError, match="unknown pipeline 'fast'"):
+        qopt.QuantizeOptions(pipeline="fast")
+    with pytest.raises(TypeError):
+        qopt.compile("model.mlir", weight_bitz=4)

@@ -4,7 +4,7 @@ Shapes are NHWC with the batch dimension holding all test samples at once,
 so one JIT call runs the whole test set.
 """
 
-from qopt.tosa_builder import Graph
+from qopt.testing.tosa_builder import Graph
 
 N = 8  # samples per batch
 

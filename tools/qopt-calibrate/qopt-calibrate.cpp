@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qopt/Driver/Driver.h"
 #include "qopt/InitAll.h"
-#include "qopt/Pipelines/QuantizePipelines.h"
 #include "qopt/Runtime/Calibrate.h"
 #include "qopt/Support/ModelFile.h"
 
@@ -41,19 +41,6 @@ static cl::opt<std::string>
           cl::desc("Function to calibrate (default: the only public one)"));
 static cl::opt<unsigned> numBins("bins", cl::init(2048),
                                  cl::desc("Histogram bins per tensor"));
-static cl::opt<std::string> pipeline(
-    "pipeline", cl::init("quantize"), cl::value_desc("quantize|ptq"),
-    cl::desc("Quantize pipeline whose prepare defaults to take: quantize "
-             "(qopt-quantize-pipeline) or ptq (qopt-ptq-pipeline)"));
-static cl::opt<bool>
-    equalize("equalize",
-             cl::desc("Cross-layer equalization before calibrating"));
-static cl::opt<std::string>
-    relu6("relu6", cl::value_desc("skip|approximate"),
-          cl::desc("Equalization across a bounded ReLU"));
-static cl::opt<bool>
-    absorbHighBias("absorb-high-bias",
-                   cl::desc("High-bias absorption before calibrating"));
 static cl::opt<std::string> outputFile("o", cl::Required,
                                        cl::value_desc("file.stats"),
                                        cl::desc("Statistics file to write"));
@@ -77,24 +64,6 @@ static void showProgress(unsigned pass, size_t done, size_t total) {
     errs() << "\n";
 }
 
-/// The prepare options: the named pipeline's defaults, then the flags given.
-static std::optional<qopt::PrepareConfig> getPrepareConfig() {
-  qopt::PrepareConfig config;
-  if (pipeline == "ptq")
-    config = qopt::PTQPipelineOptions().prepareConfig();
-  else if (pipeline == "quantize")
-    config = qopt::QuantizePipelineOptions().prepareConfig();
-  else
-    return std::nullopt;
-  if (equalize.getNumOccurrences())
-    config.equalize = equalize;
-  if (relu6.getNumOccurrences())
-    config.relu6 = relu6;
-  if (absorbHighBias.getNumOccurrences())
-    config.absorbHighBias = absorbHighBias;
-  return config;
-}
-
 static int fail(const Twine &message) {
   WithColor::error(errs(), "qopt-calibrate") << message << "\n";
   return 1;
@@ -104,15 +73,16 @@ int main(int argc, char **argv) {
   InitLLVM initLLVM(argc, argv);
   qopt::registerAllPasses();
   registerPassManagerCLOptions();
+  qopt::registerPrepareCLOptions();
   cl::ParseCommandLineOptions(
       argc, argv,
       "qopt-calibrate: activation statistics of a float TOSA model\n");
   if (numBins == 0)
     return fail("--bins must be positive");
-  std::optional<qopt::PrepareConfig> prepare = getPrepareConfig();
-  if (!prepare)
-    return fail("unknown --pipeline '" + pipeline +
-                "': expected quantize or ptq");
+  FailureOr<qopt::PrepareConfig> prepare =
+      qopt::getPrepareConfigFromCL("qopt-calibrate");
+  if (failed(prepare))
+    return 1;
   // Fail before the long run, not after it.
   StringRef outputDir = sys::path::parent_path(outputFile);
   if (!outputDir.empty() && !sys::fs::is_directory(outputDir))

@@ -26,18 +26,10 @@ template <typename Derived>
 struct PrepareOptions : public mlir::PassPipelineOptions<Derived> {
   template <typename T> using Option = mlir::detail::PassOptions::Option<T>;
 
-  Option<bool> equalize{
-      *this, "equalize",
-      llvm::cl::desc("Cross-layer equalization (qopt-equalize-cross-layer)"),
-      llvm::cl::init(false)};
-  Option<std::string> relu6{
-      *this, "relu6",
-      llvm::cl::desc("Equalization across a bounded ReLU: skip or approximate"),
-      llvm::cl::init("skip")};
-  Option<bool> absorbHighBias{
-      *this, "absorb-high-bias",
-      llvm::cl::desc("High-bias absorption (qopt-absorb-high-bias)"),
-      llvm::cl::init(false)};
+#define QOPT_PREPARE_OPTION(TYPE, NAME, FLAG, DEFAULT, VALUES, DESCRIPTION)    \
+  Option<TYPE> NAME{*this, FLAG, llvm::cl::desc(DESCRIPTION),                  \
+                    llvm::cl::value_desc(VALUES), llvm::cl::init(DEFAULT)};
+#include "qopt/Pipelines/QuantizeOptions.def"
 
   PrepareConfig prepareConfig() const {
     return {equalize, relu6, absorbHighBias};

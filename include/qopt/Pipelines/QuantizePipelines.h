@@ -1,8 +1,9 @@
 //===- QuantizePipelines.h - The quantize and PTQ pipelines -----*- C++ -*-===//
 //
-// Separate from Pipelines.h: with adaround=true these pipelines run the float
-// model in the JIT (qopt-adaround), and the JIT itself needs the lowering
-// pipelines.
+// Float TOSA and calibration statistics to integer TOSA (or its QDQ
+// simulation). Their options are declared once, in QuantizeOptions.def.
+// With adaround=true they run qopt-adaround, which needs the JIT's
+// activation source registered (qopt::registerAllDialects).
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,52 +22,17 @@ struct QuantizePipelineOptions : PrepareOptions<QuantizePipelineOptions> {
       *this, "stats", llvm::cl::desc("Statistics file from qopt-calibrate")};
   Option<std::string> entry{*this, "entry",
                             llvm::cl::desc("Function to quantize")};
-  Option<std::string> weightBits{
-      *this, "weight-bits",
-      llvm::cl::desc("Weight bit width: 2..8, ternary or binary"),
-      llvm::cl::init("8")};
-  Option<std::string> weightQuant{
-      *this, "weight-quant",
-      llvm::cl::desc("Weight quantizer: uniform or pwlq (3..8 bits)"),
-      llvm::cl::init("uniform")};
-  Option<unsigned> actBits{*this, "act-bits",
-                           llvm::cl::desc("Activation bit width (2..8)"),
-                           llvm::cl::init(8)};
-  mlir::detail::PassOptions::ListOption<std::string> layerBits{
-      *this, "layer-bits",
-      llvm::cl::desc("Per-layer bit widths `N=W` or `N=W/A`")};
-  Option<bool> perChannel{*this, "per-channel",
-                          llvm::cl::desc("Per-channel weights"),
-                          llvm::cl::init(true)};
-  Option<std::string> actRange{
-      *this, "act-range",
-      llvm::cl::desc("Activation range: minmax, percentile, mse or kl"),
-      llvm::cl::init("minmax")};
-  Option<double> percentile{*this, "percentile",
-                            llvm::cl::desc("Percentile for act-range"),
-                            llvm::cl::init(99.99)};
-  Option<std::string> weightRange{
-      *this, "weight-range",
-      llvm::cl::desc("Weight range: minmax, mse or auto (mse per tensor, "
-                     "minmax per channel)"),
-      llvm::cl::init("minmax")};
-  Option<std::string> biasCorrection{
-      *this, "bias-correction",
-      llvm::cl::desc("Bias correction: none, analytic (from folded batch "
-                     "norm statistics) or empirical (from calibration "
-                     "statistics)"),
-      llvm::cl::init("none")};
-  Option<bool> adaround{
-      *this, "adaround",
-      llvm::cl::desc("AdaRound learned rounding (qopt-adaround) on `samples`"),
-      llvm::cl::init(false)};
+#define QOPT_QUANTIZE_OPTION(TYPE, NAME, FLAG, DEFAULT, VALUES, DESCRIPTION)   \
+  Option<TYPE> NAME{*this, FLAG, llvm::cl::desc(DESCRIPTION),                  \
+                    llvm::cl::value_desc(VALUES), llvm::cl::init(DEFAULT)};
+#define QOPT_QUANTIZE_LIST_OPTION(NAME, FLAG, VALUES, DESCRIPTION)             \
+  mlir::detail::PassOptions::ListOption<std::string> NAME{                     \
+      *this, FLAG, llvm::cl::desc(DESCRIPTION), llvm::cl::value_desc(VALUES)};
+#include "qopt/Pipelines/QuantizeOptions.def"
   mlir::detail::PassOptions::ListOption<std::string> samples{
       *this, "samples",
       llvm::cl::desc("Calibration samples for adaround, once per argument "
                      "(an .npy batch or a directory)")};
-  Option<bool> intIO{*this, "int-io",
-                     llvm::cl::desc("Integer function arguments and results"),
-                     llvm::cl::init(false)};
   Option<bool> simulate{
       *this, "simulate",
       llvm::cl::desc("Stop at the executable QDQ simulation (float "

@@ -12,6 +12,7 @@
 #ifndef QOPT_RUNTIME_CALIBRATE_H
 #define QOPT_RUNTIME_CALIBRATE_H
 
+#include "qopt/Analysis/ActivationSource.h"
 #include "qopt/Calibration/Statistics.h"
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Runtime/JitFunction.h"
@@ -29,7 +30,7 @@ namespace qopt {
 
 /// A function JIT-compiled with every activation returned, and the samples
 /// of its arguments: what calibration and qopt-adaround run.
-class ActivationRunner {
+class ActivationRunner : public ActivationSource {
 public:
   /// Compiles a copy of `func` (its module is left unchanged) and opens one
   /// sample source per argument. Problems with the model are emitted as
@@ -38,10 +39,10 @@ public:
   static llvm::Expected<std::unique_ptr<ActivationRunner>>
   create(mlir::func::FuncOp func, llvm::ArrayRef<std::string> inputs);
 
-  size_t numSamples() const { return sources.front().size(); }
+  size_t numSamples() const override { return sources.front().size(); }
 
   /// The activations of sample `i`, in getActivationTensors order.
-  llvm::Expected<std::vector<Tensor>> run(size_t i);
+  llvm::Expected<std::vector<Tensor>> run(size_t i) override;
 
 private:
   std::unique_ptr<JitFunction> fn;
@@ -71,6 +72,10 @@ struct CalibrateOptions {
 /// problems with the samples come back as an error naming the file.
 llvm::Expected<CalibrationStatistics>
 calibrateModel(mlir::ModuleOp module, const CalibrateOptions &options);
+
+/// Makes ActivationRunner the activation source of the qopt dialect's
+/// contexts (for qopt-adaround).
+void registerJitActivationSource(mlir::DialectRegistry &registry);
 
 } // namespace qopt
 

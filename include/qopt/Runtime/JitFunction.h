@@ -9,8 +9,8 @@
 #ifndef QOPT_RUNTIME_JITFUNCTION_H
 #define QOPT_RUNTIME_JITFUNCTION_H
 
+#include "qopt/Analysis/Tensor.h"
 #include "qopt/Pipelines/Pipelines.h"
-#include "qopt/Runtime/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"

@@ -9,7 +9,7 @@
 #ifndef QOPT_RUNTIME_NPY_H
 #define QOPT_RUNTIME_NPY_H
 
-#include "qopt/Runtime/Tensor.h"
+#include "qopt/Analysis/Tensor.h"
 
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBufferRef.h"

@@ -10,8 +10,8 @@
 #ifndef QOPT_RUNTIME_SAMPLES_H
 #define QOPT_RUNTIME_SAMPLES_H
 
+#include "qopt/Analysis/Tensor.h"
 #include "qopt/Runtime/JitFunction.h"
-#include "qopt/Runtime/Tensor.h"
 
 #include "llvm/Support/Error.h"
 

@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 import qopt
-from qopt.tosa_builder import Graph
+from qopt.testing.tosa_builder import Graph
 
 N = 8  # samples per batch
 UNBALANCE = np.logspace(0, -2, 16).astype(np.float32)

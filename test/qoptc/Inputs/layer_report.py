@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..",
                                 "python"))
-from qopt.tosa_builder import Graph  # noqa: E402
+from qopt.testing.tosa_builder import Graph  # noqa: E402
 
 SAMPLES = 24
 TOLERANCE_DB = 0.05

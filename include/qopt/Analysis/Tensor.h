@@ -1,12 +1,12 @@
-//===- Tensor.h - Host tensors for the qopt runtime -------------*- C++ -*-===//
+//===- Tensor.h - Host tensors: samples and activations ---------*- C++ -*-===//
 //
 // A dense, C-ordered host tensor: what .npy files hold and what the JIT takes
 // and returns.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QOPT_RUNTIME_TENSOR_H
-#define QOPT_RUNTIME_TENSOR_H
+#ifndef QOPT_ANALYSIS_TENSOR_H
+#define QOPT_ANALYSIS_TENSOR_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -52,4 +52,4 @@ std::string describe(DType dtype, llvm::ArrayRef<int64_t> shape);
 
 } // namespace qopt
 
-#endif // QOPT_RUNTIME_TENSOR_H
+#endif // QOPT_ANALYSIS_TENSOR_H

@@ -21,7 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qopt/Target/LayerReport.h"
+#include "qopt/Report/LayerReport.h"
 
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Dialect/QoptDialect.h"

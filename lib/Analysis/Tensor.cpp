@@ -1,6 +1,6 @@
 //===- Tensor.cpp - Host tensors for the qopt runtime ---------------------===//
 
-#include "qopt/Runtime/Tensor.h"
+#include "qopt/Analysis/Tensor.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"

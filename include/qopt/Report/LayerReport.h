@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QOPT_TARGET_LAYERREPORT_H
-#define QOPT_TARGET_LAYERREPORT_H
+#ifndef QOPT_REPORT_LAYERREPORT_H
+#define QOPT_REPORT_LAYERREPORT_H
 
 #include "qopt/Pipelines/Pipelines.h"
 
@@ -143,4 +143,4 @@ void writeLayerReportHtml(const LayerReport &report, llvm::raw_ostream &os);
 
 } // namespace qopt
 
-#endif // QOPT_TARGET_LAYERREPORT_H
+#endif // QOPT_REPORT_LAYERREPORT_H

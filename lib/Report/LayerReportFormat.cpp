@@ -1,6 +1,6 @@
 //===- LayerReportFormat.cpp - The layer report as JSON, Markdown, HTML ---===//
 
-#include "qopt/Target/LayerReport.h"
+#include "qopt/Report/LayerReport.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"

@@ -6,7 +6,7 @@ benchmarks' 3x3 convolution and ResNet basic block as ONNX files (with the
 
 import numpy as np
 
-from qopt.tosa_builder import Graph
+from qopt.testing.tosa_builder import Graph
 
 
 def mobilenet(batch=1, size=32, classes=10, seed=0):
