@@ -1,6 +1,7 @@
 //===- QoptDialect.cpp - The quantization contract between passes --------===//
 
 #include "qopt/Dialect/QoptDialect.h"
+#include "qopt/Dialect/QoptEnums.h"
 
 #include "qopt/Utils/TosaConstantUtils.h"
 #include "qopt/Utils/TosaQueries.h"
@@ -17,6 +18,7 @@ using namespace mlir;
 using namespace qopt;
 
 #include "qopt/Dialect/QoptDialect.cpp.inc"
+#include "qopt/Dialect/QoptEnums.cpp.inc"
 
 namespace {
 /// The contract is consumed before LLVM IR: its attributes that are still on

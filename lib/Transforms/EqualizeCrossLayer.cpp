@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qopt/Dialect/QoptDialect.h"
+#include "qopt/Dialect/QoptEnums.h"
 #include "qopt/Transforms/LayerChains.h"
 #include "qopt/Transforms/Passes.h"
 
@@ -66,9 +67,12 @@ struct EqualizeCrossLayerPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (relu6 != "skip" && relu6 != "approximate") {
-      getOperation().emitError("relu6 must be skip or approximate, got '")
-          << relu6 << "'";
+    std::optional<qopt::Relu6Mode> mode = qopt::symbolizeRelu6Mode(relu6);
+    if (!mode) {
+      getOperation().emitError("relu6 must be ")
+          << qopt::enumValues<qopt::Relu6Mode>(
+                 qopt::getMaxEnumValForRelu6Mode())
+          << ", got '" << relu6 << "'";
       return signalPassFailure();
     }
 
@@ -81,7 +85,8 @@ struct EqualizeCrossLayerPass
         continue;
       size_t next = indexOf.lookup(link->next);
       if (layers[next].inChannels % link->channels != 0 ||
-          (link->activation == qopt::Activation::Bounded && relu6 == "skip"))
+          (link->activation == qopt::Activation::Bounded &&
+           *mode == qopt::Relu6Mode::Skip))
         continue;
       pairs.push_back(
           {i, next, *link, SmallVector<double>(link->channels, 1.0)});

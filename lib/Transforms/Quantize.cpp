@@ -19,6 +19,7 @@
 #include "qopt/Analysis/ActivationTensors.h"
 #include "qopt/Calibration/Statistics.h"
 #include "qopt/Dialect/QoptDialect.h"
+#include "qopt/Dialect/QoptEnums.h"
 #include "qopt/Quant/QuantMath.h"
 #include "qopt/Quant/WeightFormat.h"
 #include "qopt/Transforms/LayerChains.h"
@@ -30,7 +31,6 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
 #include <limits>
@@ -43,6 +43,9 @@ namespace qopt {
 using namespace mlir;
 
 namespace {
+
+using qopt::ActRange;
+using qopt::BiasCorrection;
 
 //===----------------------------------------------------------------------===//
 // Graph matching helpers
@@ -212,9 +215,6 @@ std::optional<Group> growTable(Value x, Operation *first,
 // The pass
 //===----------------------------------------------------------------------===//
 
-enum class ActRange { MinMax, Percentile, Mse, Kl };
-enum class BiasCorrection { None, Analytic, Empirical };
-
 struct LayerBits {
   qopt::WeightFormat weight;
   unsigned act;
@@ -275,26 +275,19 @@ LogicalResult QuantizePass::checkOptions(ModuleOp module) {
   if (actBits < 2 || actBits > 8)
     return module.emitError() << "unsupported activation bit width "
                               << actBits.getValue() << ": qopt quantizes to 2..8 bits";
-  std::optional<ActRange> parsed =
-      llvm::StringSwitch<std::optional<ActRange>>(actRange)
-          .Case("minmax", ActRange::MinMax)
-          .Case("percentile", ActRange::Percentile)
-          .Case("mse", ActRange::Mse)
-          .Case("kl", ActRange::Kl)
-          .Default(std::nullopt);
+  std::optional<ActRange> parsed = qopt::symbolizeActRange(actRange);
   if (!parsed)
-    return module.emitError() << "unknown act-range '" << actRange
-                              << "': expected minmax, percentile, mse or kl";
+    return module.emitError()
+           << "unknown act-range '" << actRange << "': expected "
+           << qopt::enumValues<ActRange>(qopt::getMaxEnumValForActRange());
   range = *parsed;
   std::optional<BiasCorrection> parsedCorrection =
-      llvm::StringSwitch<std::optional<BiasCorrection>>(biasCorrection)
-          .Case("none", BiasCorrection::None)
-          .Case("analytic", BiasCorrection::Analytic)
-          .Case("empirical", BiasCorrection::Empirical)
-          .Default(std::nullopt);
+      qopt::symbolizeBiasCorrection(biasCorrection);
   if (!parsedCorrection)
-    return module.emitError() << "unknown bias-correction '" << biasCorrection
-                              << "': expected none, analytic or empirical";
+    return module.emitError()
+           << "unknown bias-correction '" << biasCorrection << "': expected "
+           << qopt::enumValues<BiasCorrection>(
+                  qopt::getMaxEnumValForBiasCorrection());
   correction = *parsedCorrection;
   if (weightRange != "minmax" && weightRange != "mse")
     return module.emitError() << "unknown weight-range '" << weightRange
