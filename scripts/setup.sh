@@ -7,6 +7,8 @@ PKGS=(
   # Toolchain: LLVM/MLIR/clang/lld 22 (shared libMLIR/libLLVM), lit, FileCheck.
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   cmake ninja-build g++ libgtest-dev
+  # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh).
+  libclang-rt-22-dev
   # ONNX import.
   libonnx-dev libprotobuf-dev protobuf-compiler
   # ONNX test models (python3-onnx) and ONNX's per-operator test cases.

@@ -173,14 +173,20 @@ Error writeStatistics(const CalibrationStatistics &stats, StringRef path) {
 }
 
 Expected<CalibrationStatistics> readStatistics(StringRef path) {
-  auto fail = [&](const Twine &what) {
-    return createStringError("statistics file '" + path + "': " + what);
-  };
   ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
       MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
-    return fail(buffer.getError().message());
-  Expected<json::Value> root = json::parse((*buffer)->getBuffer());
+    return createStringError("statistics file '" + path +
+                             "': " + buffer.getError().message());
+  return parseStatistics(**buffer);
+}
+
+Expected<CalibrationStatistics> parseStatistics(MemoryBufferRef buffer) {
+  auto fail = [&](const Twine &what) {
+    return createStringError("statistics file '" +
+                             buffer.getBufferIdentifier() + "': " + what);
+  };
+  Expected<json::Value> root = json::parse(buffer.getBuffer());
   if (!root)
     return fail("invalid JSON: " + toString(root.takeError()));
 

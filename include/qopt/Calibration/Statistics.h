@@ -34,6 +34,7 @@
 #include "qopt/Quant/QuantMath.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBufferRef.h"
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,6 +81,11 @@ llvm::Error writeStatistics(const CalibrationStatistics &stats,
 /// Reads a statistics file; the error message names the file and what is
 /// wrong with it.
 llvm::Expected<CalibrationStatistics> readStatistics(llvm::StringRef path);
+
+/// The statistics in `buffer` (its identifier names it in errors), checked
+/// as readStatistics checks them.
+llvm::Expected<CalibrationStatistics>
+parseStatistics(llvm::MemoryBufferRef buffer);
 
 } // namespace qopt
 
