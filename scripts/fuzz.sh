@@ -3,7 +3,8 @@
 # (fuzz/, with ASan + UBSan) in build-fuzz/ (or $QOPT_FUZZ_BUILD_DIR) and
 # runs it for SECONDS on a copy of its corpus fuzz/corpus/TARGET. A crash
 # leaves its input in build-fuzz/crashes/TARGET/ and fails the run; add it to
-# the corpus and a regression test once fixed. Targets: npy, statistics.
+# the corpus and a regression test once fixed. Targets: npy, statistics,
+# onnx.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}

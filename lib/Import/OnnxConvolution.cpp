@@ -348,8 +348,10 @@ LogicalResult convertBatchNorm(Importer &im) {
       return im.fail("training outputs are not supported");
   Tensor &x = *im.input(0);
   SmallVector<const HostTensor *> params;
-  for (auto [i, what] : llvm::enumerate(ArrayRef<StringRef>{
-           "the scale", "the bias", "the mean", "the variance"})) {
+  // A named array: an initializer list's would end before the loop runs.
+  const StringRef names[] = {"the scale", "the bias", "the mean",
+                             "the variance"};
+  for (auto [i, what] : llvm::enumerate(names)) {
     FailureOr<const HostTensor *> p = im.hostInput(i + 1, what);
     if (failed(p))
       return failure();
