@@ -356,7 +356,7 @@ def main():
                         "ternary, binary; empty: none)")
     parser.add_argument("--lowbit-models", default="cls",
                         help="models that get the low-bit rows")
-    parser.add_argument("--rounds", type=int, default=5,
+    parser.add_argument("--rounds", type=int, default=30,
                         help="the low-bit rows are timed in this many rounds "
                         "of runs / rounds calls each, in turn")
     parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
