@@ -356,7 +356,7 @@ def main():
                         "ternary, binary; empty: none)")
     parser.add_argument("--lowbit-models", default="cls",
                         help="models that get the low-bit rows")
-    parser.add_argument("--rounds", type=int, default=5,
+    parser.add_argument("--rounds", type=int, default=30,
                         help="the low-bit rows are timed in this many rounds "
                         "of runs / rounds calls each, in turn")
     parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
@@ -511,8 +511,12 @@ def write_results(args, sections, fixed, peaks, lowbit):
               "| model | qopt int8 / ORT int8 | qopt int8 / ORT float | "
               "qopt float / ORT float | qopt int8 / PyTorch int8 |",
               "|---|---:|---:|---:|---:|", *ratios]
+    ort_int8 = {m.key: next((r.median for r in results
+                             if r.engine == "ORT int8 (QDQ)"), None)
+                for m, _, results, _, _ in sections}
     for model, rows in lowbit:
         base = next((r for r in rows if "W8A8" in r.engine and len(r.times)), None)
+        ort = ort_int8.get(model.key)
         lines += ["", f"## Low-bit weights: {model.title} (issue 11, criterion 5)",
                   "",
                   f"The same model compiled at each weight width (plain "
@@ -521,18 +525,20 @@ def write_results(args, sections, fixed, peaks, lowbit):
                   f"each calling every width's object {max(1, args.runs // args.rounds)} "
                   f"times in turn after {args.warmup} warm-up calls; median "
                   "and minimum over all rounds. Ratio: median / the W8A8 "
-                  "median (≤ 1: no slower than 8-bit).", "",
-                  "| weights | median ms | min ms | ratio to W8A8 | weight bytes (report.txt) | layers |",
-                  "|---|---:|---:|---:|---:|---|"]
+                  "median (≤ 1: no slower than 8-bit); to ORT int8: median / "
+                  "the ORT int8 (QDQ) median of the table above, same run.", "",
+                  "| weights | median ms | min ms | ratio to W8A8 | ratio to ORT int8 | weight bytes (report.txt) | layers |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
         for r in rows:
             if not len(r.times):
-                lines.append(f"| {r.engine[5:]} | n/a | | | | {r.note} |")
+                lines.append(f"| {r.engine[5:]} | n/a | | | | | {r.note} |")
                 continue
             weights, _, layers = r.note.partition("; layers ")
             lines.append(
                 f"| {r.engine[5:]} | {r.median * 1e3:.3f} | "
                 f"{r.times.min() * 1e3:.3f} | "
                 f"{r.median / base.median if base else float('nan'):.2f} | "
+                + (f"{r.median / ort:.2f}" if ort else "—") + " | "
                 f"{weights.split()[1]} | {layers} |")
         by = {r.engine[5:].split()[0]: r.median for r in rows if len(r.times)}
 

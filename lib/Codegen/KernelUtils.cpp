@@ -350,6 +350,39 @@ Value decodeWeights(OpBuilder &b, Location loc, KernelIsa isa,
       b, loc, arith::XOrIOp::create(b, loc, codes, half), half);
 }
 
+Value decodeFieldWeights16(OpBuilder &b, Location loc, KernelIsa isa,
+                           const Codebook &book, Value bytes, int64_t count) {
+  unsigned bits = book.bits;
+  int64_t stored = cast<VectorType>(bytes.getType()).getNumElements();
+  // Lane e: the bytes q and q + 1 of its first bit 8q + r (q alone when
+  // the field ends in it and q is the last byte).
+  SmallVector<int64_t> spread;
+  SmallVector<APInt> amounts;
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t bit = e * bits, q = bit / 8;
+    spread.push_back(q);
+    spread.push_back(std::min(q + 1, stored - 1));
+    amounts.push_back(APInt(16, 16 - bits - bit % 8));
+  }
+  auto i16 = VectorType::get({count}, b.getI16Type());
+  Value words = vector::BitCastOp::create(
+      b, loc, i16, vector::ShuffleOp::create(b, loc, bytes, bytes, spread));
+  words = arith::ShLIOp::create(
+      b, loc, words,
+      arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(i16, ArrayRef(amounts))));
+  Value top = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(i16, b.getI16IntegerAttr(int16_t(16 - bits))));
+  if (book.twosComplement)
+    return arith::ShRSIOp::create(b, loc, words, top);
+  Value codes =
+      arith::TruncIOp::create(b, loc, VectorType::get({count}, b.getI8Type()),
+                              arith::ShRUIOp::create(b, loc, words, top));
+  return arith::ExtSIOp::create(b, loc, i16,
+                                lookup(b, loc, isa, book.values, codes));
+}
+
 //===----------------------------------------------------------------------===//
 // Requantization
 //===----------------------------------------------------------------------===//

@@ -74,9 +74,20 @@ FailureOr<Constants> foldConstants(tosa::DepthwiseConv2DOp op,
                    *weightZp};
 }
 
+/// Whether a depthwise kernel stores `book`'s codes in the contiguous field
+/// layout (packFieldTile, decoded by decodeFieldWeights16) rather than
+/// packTile's: 3-bit codes, whose two planes would take two shifts (of
+/// 16-bit or byte elements, which AVX2 emulates), a compare and a select.
+static bool fieldLayout(const qopt::Codebook &book) { return book.bits == 3; }
+
+static int64_t tileBytes(const qopt::Codebook &book, int64_t width) {
+  return fieldLayout(book) ? qopt::packedFieldBytes(width, book.bits)
+                           : qopt::packedTileBytes(width, book.bits);
+}
+
 /// Integer weights [KH, KW, C] as packed codes: for the channels
-/// [begin, end) in blocks of `width`, [KH][KW][blocks][bytes] (packTile of
-/// each block's codes at each tap).
+/// [begin, end) in blocks of `width`, [KH][KW][blocks][bytes] (packTile or
+/// packFieldTile of each block's codes at each tap).
 static DenseElementsAttr packWeights(DenseElementsAttr weights,
                                      const qopt::Codebook &book, int64_t begin,
                                      int64_t end, int64_t width) {
@@ -89,14 +100,16 @@ static DenseElementsAttr packWeights(DenseElementsAttr weights,
       SmallVector<uint8_t> codes;
       for (int64_t c = c0; c < c0 + width; ++c)
         codes.push_back(book.code(w[tap * channels + c].getSExtValue()));
-      qopt::packTile(codes, book.bits, bytes);
+      if (fieldLayout(book))
+        qopt::packFieldTile(codes, book.bits, bytes);
+      else
+        qopt::packTile(codes, book.bits, bytes);
     }
   SmallVector<int8_t> packed(bytes.begin(), bytes.end());
   Type i8 = IntegerType::get(weights.getContext(), 8);
   return DenseElementsAttr::get(
-      RankedTensorType::get({kh, kw, (end - begin) / width,
-                             qopt::packedTileBytes(width, book.bits)},
-                            i8),
+      RankedTensorType::get(
+          {kh, kw, (end - begin) / width, tileBytes(book, width)}, i8),
       ArrayRef(packed));
 }
 
@@ -318,7 +331,7 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
             // This block's tile: block (c - first) / width of its region.
             bool rest = c0 >= fullC;
             Value packed = rest ? restWeights : weights;
-            int64_t bytes = qopt::packedTileBytes(width, codes->bits);
+            int64_t bytes = tileBytes(*codes, width);
             Value tile = arith::DivUIOp::create(
                 b, loc, arith::SubIOp::create(b, loc, c, index(c0)),
                 index(width));
@@ -326,13 +339,15 @@ struct DepthwiseToVectors : OpRewritePattern<tosa::DepthwiseConv2DOp> {
                 b, loc, VectorType::get({bytes}, inType), packed,
                 ValueRange{index(i), index(j), tile, index(0)}, inPad,
                 ArrayRef<bool>{true});
-            w = qopt::decodeWeights(b, loc, isa, *codes, w, width);
+            w = fieldLayout(*codes)
+                    ? qopt::decodeFieldWeights16(b, loc, isa, *codes, w, width)
+                    : qopt::decodeWeights(b, loc, isa, *codes, w, width);
           } else {
             w = vector::TransferReadOp::create(
                 b, loc, vecIn, weights, ValueRange{index(i), index(j), c},
                 inPad, ArrayRef<bool>{true});
           }
-          if (!isFloat)
+          if (!isFloat && w.getType() != vecMul)
             w = arith::ExtSIOp::create(b, loc, vecMul, w);
           if (weightZp)
             w = arith::SubIOp::create(b, loc, w, weightZp);

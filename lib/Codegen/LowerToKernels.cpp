@@ -315,7 +315,27 @@ struct Config {
   /// Output channels per packed weight tile: `lanes`, except for smmla's
   /// 2 × 8 tiles (its 2 × 2 accumulators are shuffled into rows of 4).
   int64_t packLanes = 0;
+  /// vpmaddubsw steps whose pair sums are added in i16 (vpaddw) before one
+  /// vpmaddwd(1) widens them into the i32 accumulators: as many as keep
+  /// every partial sum exact (0 or 1: every step widens).
+  int64_t chunk = 0;
 };
+
+/// How many vpmaddubsw steps of `p`'s weights add exactly in i16: each
+/// step's pair u0·w0 + u1·w1 (u ≤ 255) lies in [510·min(w, 0), 510·max(w,
+/// 0)], and `chunk` of them must stay within [-32768, 32767]. 4-bit
+/// weights (-8..7) give 8 steps, 3-bit 16, 2-bit 32, ternary 64.
+static int64_t maddubswChunk(const Problem &p) {
+  int64_t lo = 0, hi = 0;
+  for (int64_t w : p.weights)
+    lo = std::min(lo, w), hi = std::max(hi, w);
+  int64_t chunk = std::numeric_limits<int64_t>::max();
+  if (lo < 0)
+    chunk = std::min(chunk, 32768 / (-lo * 510));
+  if (hi > 0)
+    chunk = std::min(chunk, 32767 / (hi * 510));
+  return std::min<int64_t>(chunk, 1024);
+}
 
 /// The codebook of `p`'s integer weights if they take at most 16 values
 /// (with 0 where the k-groups pad the input channels).
@@ -358,6 +378,7 @@ static Config selectConfig(KernelIsa isa, const Problem &p, OpBuilder &b) {
       if (small) {
         c.step = Step::Maddubsw, c.lanes = floatLanes, c.group = 4;
         c.unsignedActs = true;
+        c.chunk = maddubswChunk(p);
       } else {
         c.step = Step::Maddwd, c.lanes = floatLanes, c.group = 2;
         c.act = b.getI16Type();
@@ -390,14 +411,18 @@ static Config selectConfig(KernelIsa isa, const Problem &p, OpBuilder &b) {
     // a mask and a lookup; 3 bits two of each and a select, 1 bit a shift
     // and a select).
     // A 3-bit decode keeps both planes and their constants live: two
-    // accumulators fewer, or the register allocator shuffles them.
+    // accumulators fewer, or the register allocator shuffles them; unless
+    // the step sums in i16 (Config::chunk), which needs no vpmaddwd(1)
+    // constant in the inner loop.
     int64_t decode = c.codes->bits == 3 ? 6 : c.codes->bits == 1 ? 2 : 3;
-    int64_t accumulators = budget - (c.codes->bits == 3 ? 2 : 0);
+    int64_t accumulators =
+        budget - (c.codes->bits == 3 && c.chunk <= 1 ? 2 : 0);
     double best = 0;
     for (int64_t tb = std::min<int64_t>(4, blocks); tb >= 1; tb /= 2) {
       int64_t px =
           std::min(std::clamp<int64_t>(accumulators / tb, 1, 12), p.ow);
-      double cost = double(tb * decode + px) / double(tb * px);
+      // A broadcast is mostly a load (a quarter of an operation here).
+      double cost = double(tb * decode + 0.25 * px) / double(tb * px);
       if (best == 0 || cost < best)
         best = cost, c.blocks = tb, c.pixels = px;
     }
@@ -588,6 +613,19 @@ private:
                         : std::min(c.lanes, p.oc - staticC0 - j * c.lanes);
   }
   Value step(Value acc, Value acts, Value weights);
+  /// The chunked form of the vpmaddubsw step (Config::chunk): `acc16` plus
+  /// the pair sums in i16, and the i16 sums widened into `acc`.
+  Value step16(Value acc16, Value acts, Value weights);
+  Value widen16(Value acc, Value acc16);
+  /// reduce() for Config::chunk: the kh, kw and input group loops as one
+  /// sequence of steps s = (ky·KW + kx)·G + g, in chunks of c.chunk steps
+  /// summed in i16 from zero (`body` gets and returns i16 sums) and
+  /// widened into the i32 accumulators after each chunk.
+  SmallVector<Value> reduceChunked(
+      Value oh, ValueRange init,
+      function_ref<SmallVector<Value>(Value ky, Value kx, Value g, Value y,
+                                      Value k, ValueRange accs16)>
+          body);
   void store(Value acc, Value n, Value oh, Value ow, Value channel,
              int64_t staticChannel);
 
@@ -842,6 +880,91 @@ Value KernelEmitter::step(Value acc, Value acts, Value w) {
   llvm_unreachable("unknown step");
 }
 
+Value KernelEmitter::step16(Value acc16, Value acts, Value w) {
+  bool zmm = c.lanes == 16;
+  auto i16 = VectorType::get({2 * c.lanes}, b.getI16Type());
+  Value pairs = LLVM::CallIntrinsicOp::create(
+                    b, loc, i16,
+                    b.getStringAttr(zmm ? "llvm.x86.avx512.pmaddubs.w.512"
+                                        : "llvm.x86.avx2.pmadd.ub.sw"),
+                    ValueRange{acts, w})
+                    .getResult(0);
+  return arith::AddIOp::create(b, loc, acc16, pairs);
+}
+
+Value KernelEmitter::widen16(Value acc, Value acc16) {
+  bool zmm = c.lanes == 16;
+  auto i16 = VectorType::get({2 * c.lanes}, b.getI16Type());
+  Value ones = splat(i16, b.getI16IntegerAttr(1));
+  Value quads = LLVM::CallIntrinsicOp::create(
+                    b, loc, accType(),
+                    b.getStringAttr(zmm ? "llvm.x86.avx512.pmaddw.d.512"
+                                        : "llvm.x86.avx2.pmadd.wd"),
+                    ValueRange{acc16, ones})
+                    .getResult(0);
+  return arith::AddIOp::create(b, loc, acc, quads);
+}
+
+SmallVector<Value> KernelEmitter::reduceChunked(
+    Value oh, ValueRange init,
+    function_ref<SmallVector<Value>(Value, Value, Value, Value, Value,
+                                    ValueRange)>
+        body) {
+  int64_t groups = llvm::divideCeil(p.ic, c.group);
+  int64_t total = p.kh * p.kw * groups;
+  int64_t chunk = std::min(c.chunk, total);
+  auto i16 = VectorType::get({2 * c.lanes}, b.getI16Type());
+  // `steps` steps from `first` on, from zero i16 sums, widened into `accs`.
+  auto runChunk = [&](Value first, int64_t steps,
+                      ValueRange accs) -> SmallVector<Value> {
+    SmallVector<Value> zeros(accs.size(), splat(i16, b.getI16IntegerAttr(0)));
+    scf::LoopNest nest = scf::buildLoopNest(
+        b, loc, {constIndex(0)}, {constIndex(steps)}, {constIndex(1)}, zeros,
+        [&](OpBuilder &inner, Location, ValueRange ivs,
+            ValueRange accs16) -> scf::ValueVector {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(inner.getInsertionBlock(),
+                              inner.getInsertionPoint());
+          Value s = arith::AddIOp::create(b, loc, first, ivs[0]);
+          Value g = s, ky = constIndex(0), kx = constIndex(0);
+          if (p.kh * p.kw > 1) {
+            g = arith::RemUIOp::create(b, loc, s, constIndex(groups));
+            Value t = arith::DivUIOp::create(b, loc, s, constIndex(groups));
+            if (p.kw > 1)
+              kx = arith::RemUIOp::create(b, loc, t, constIndex(p.kw));
+            if (p.kh > 1)
+              ky = p.kw > 1
+                       ? arith::DivUIOp::create(b, loc, t, constIndex(p.kw))
+                             .getResult()
+                       : t;
+          }
+          Value y = inputRow(oh, ky);
+          Value k = arith::MulIOp::create(b, loc, g, constIndex(c.group));
+          return body(ky, kx, g, y, k, accs16);
+        });
+    SmallVector<Value> next;
+    for (auto [acc, acc16] : llvm::zip(accs, nest.results))
+      next.push_back(widen16(acc, acc16));
+    return next;
+  };
+  int64_t full = total / chunk, rest = total % chunk;
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, {constIndex(0)}, {constIndex(full)}, {constIndex(1)}, init,
+      [&](OpBuilder &inner, Location, ValueRange ivs,
+          ValueRange accs) -> scf::ValueVector {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(inner.getInsertionBlock(),
+                            inner.getInsertionPoint());
+        return runChunk(
+            arith::MulIOp::create(b, loc, ivs[0], constIndex(chunk)), chunk,
+            accs);
+      });
+  SmallVector<Value> results(nest.results.begin(), nest.results.end());
+  if (rest > 0)
+    results = runChunk(constIndex(full * chunk), rest, results);
+  return results;
+}
+
 SmallVector<Value>
 KernelEmitter::reduce(Value oh, ValueRange init,
                       function_ref<SmallVector<Value>(Value, Value, Value,
@@ -967,24 +1090,27 @@ void KernelEmitter::emitBlocks(Value n, Value oh, Value ow0, int64_t pixels,
   for (int64_t px = 0; px < pixels; ++px)
     for (int64_t j = 0; j < blocks; ++j)
       init.push_back(bias->load(b, loc, channel[j], validLanes(staticC0, j)));
+  bool chunked = c.step == Step::Maddubsw && c.chunk > 1;
+  auto body = [&](Value ky, Value kx, Value g, Value y, Value k,
+                  ValueRange accs) -> SmallVector<Value> {
+    SmallVector<Value> w;
+    for (int64_t j = 0; j < blocks; ++j)
+      w.push_back(validLanes(staticC0, j) < c.lanes
+                      ? loadWeights(constIndex(0), ky, kx, g,
+                                    /*rest=*/true)
+                      : loadWeights(blockIndex[j], ky, kx, g));
+    SmallVector<Value> next;
+    for (int64_t px = 0; px < pixels; ++px) {
+      Value a = loadActs(n, y, inputColumn(ow0, px, kx), k);
+      for (int64_t j = 0; j < blocks; ++j) {
+        Value acc = accs[px * blocks + j];
+        next.push_back(chunked ? step16(acc, a, w[j]) : step(acc, a, w[j]));
+      }
+    }
+    return next;
+  };
   SmallVector<Value> results =
-      reduce(oh, init,
-             [&](Value ky, Value kx, Value g, Value y, Value k,
-                 ValueRange accs) -> SmallVector<Value> {
-               SmallVector<Value> w;
-               for (int64_t j = 0; j < blocks; ++j)
-                 w.push_back(validLanes(staticC0, j) < c.lanes
-                                 ? loadWeights(constIndex(0), ky, kx, g,
-                                               /*rest=*/true)
-                                 : loadWeights(blockIndex[j], ky, kx, g));
-               SmallVector<Value> next;
-               for (int64_t px = 0; px < pixels; ++px) {
-                 Value a = loadActs(n, y, inputColumn(ow0, px, kx), k);
-                 for (int64_t j = 0; j < blocks; ++j)
-                   next.push_back(step(accs[px * blocks + j], a, w[j]));
-               }
-               return next;
-             });
+      chunked ? reduceChunked(oh, init, body) : reduce(oh, init, body);
   for (int64_t px = 0; px < pixels; ++px)
     for (int64_t j = 0; j < blocks; ++j)
       store(results[px * blocks + j], n, oh,

@@ -113,4 +113,36 @@ SmallVector<uint8_t> unpackTile(ArrayRef<uint8_t> bytes, int64_t count,
   return codes;
 }
 
+int64_t packedFieldBytes(int64_t count, unsigned bits) {
+  assert(bits >= 1 && bits <= 8 && "bad width");
+  return llvm::divideCeil(std::max<int64_t>(count, 1) * bits, 8);
+}
+
+void packFieldTile(ArrayRef<uint8_t> codes, unsigned bits,
+                   SmallVectorImpl<uint8_t> &out) {
+  size_t first = out.size();
+  out.append(packedFieldBytes(codes.size(), bits), 0);
+  uint8_t mask = (1 << bits) - 1;
+  for (auto [e, code] : llvm::enumerate(codes)) {
+    int64_t bit = int64_t(e) * bits;
+    unsigned word = unsigned(code & mask) << (bit % 8);
+    out[first + bit / 8] |= uint8_t(word);
+    if (word >> 8)
+      out[first + bit / 8 + 1] |= uint8_t(word >> 8);
+  }
+}
+
+SmallVector<uint8_t> unpackFieldTile(ArrayRef<uint8_t> bytes, int64_t count,
+                                     unsigned bits) {
+  SmallVector<uint8_t> codes;
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t bit = e * bits;
+    unsigned word = bytes[bit / 8];
+    if (bit / 8 + 1 < int64_t(bytes.size()))
+      word |= unsigned(bytes[bit / 8 + 1]) << 8;
+    codes.push_back((word >> (bit % 8)) & ((1 << bits) - 1));
+  }
+  return codes;
+}
+
 } // namespace qopt

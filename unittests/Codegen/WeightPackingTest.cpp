@@ -95,4 +95,30 @@ TEST(PackTile, RoundTrip) {
     }
 }
 
+TEST(PackFieldTile, BitOrder) {
+  // Code e in bits [3e, 3e + 3) of one little-endian bit string: code 2
+  // straddles bytes 0 and 1.
+  llvm::SmallVector<uint8_t> out;
+  packFieldTile({7, 0, 5, 1, 0, 0, 0, 4}, 3, out);
+  EXPECT_EQ(out,
+            (llvm::SmallVector<uint8_t>{0b01000111, 0b00000011, 0b10000000}));
+  EXPECT_EQ(packedFieldBytes(16, 3), 6);
+  EXPECT_EQ(packedFieldBytes(5, 3), 2);
+}
+
+TEST(PackFieldTile, RoundTrip) {
+  std::mt19937 rng(11);
+  for (unsigned bits : {1u, 2u, 3u, 4u, 5u})
+    for (int64_t count : {1, 3, 5, 8, 12, 16, 24, 33}) {
+      llvm::SmallVector<uint8_t> codes;
+      for (int64_t i = 0; i < count; ++i)
+        codes.push_back(rng() % (1u << bits));
+      llvm::SmallVector<uint8_t> bytes;
+      packFieldTile(codes, bits, bytes);
+      EXPECT_EQ(int64_t(bytes.size()), packedFieldBytes(count, bits));
+      EXPECT_EQ(unpackFieldTile(bytes, count, bits), codes)
+          << bits << " bits, " << count << " codes";
+    }
+}
+
 } // namespace

@@ -69,6 +69,17 @@ mlir::Value decodeWeights(mlir::OpBuilder &b, mlir::Location loc, KernelIsa isa,
                           const Codebook &book, mlir::Value bytes,
                           int64_t count);
 
+/// The `count` weights of a tile packed by packFieldTile with `book`'s
+/// codes of at most 8 bits, from `bytes` (vector<packedFieldBytes(count)
+/// x i8>), decoded into vector<count x i16>: one byte shuffle puts the
+/// 16-bit word holding each field in its lane, a left shift by a constant
+/// per lane moves the field to the top bits, and an arithmetic right
+/// shift sign-extends it (two's complement codes); other codebooks shift
+/// logically and look the codes up.
+mlir::Value decodeFieldWeights16(mlir::OpBuilder &b, mlir::Location loc,
+                                 KernelIsa isa, const Codebook &book,
+                                 mlir::Value bytes, int64_t count);
+
 /// A `memref.global private constant` holding `value` (aligned to 64
 /// bytes), named after `prefix`, made unique in `module`.
 mlir::memref::GlobalOp createConstantGlobal(mlir::ModuleOp module,

@@ -61,6 +61,23 @@ void packTile(llvm::ArrayRef<uint8_t> codes, unsigned bits,
 llvm::SmallVector<uint8_t> unpackTile(llvm::ArrayRef<uint8_t> bytes,
                                       int64_t count, unsigned bits);
 
+/// Bytes of a tile of `count` codes in the contiguous field layout:
+/// ceil(count·bits / 8).
+int64_t packedFieldBytes(int64_t count, unsigned bits);
+
+/// Appends one tile of codes in the contiguous field layout: code e in bits
+/// [e·bits, (e+1)·bits) of the tile read as one little-endian bit string
+/// (a field may straddle two bytes). Depthwise taps of 3-bit codes use it:
+/// every field lies in the 16-bit word at its first byte, which a byte
+/// shuffle, a left shift and one arithmetic right shift turn into i16
+/// weights.
+void packFieldTile(llvm::ArrayRef<uint8_t> codes, unsigned bits,
+                   llvm::SmallVectorImpl<uint8_t> &out);
+
+/// The `count` codes of a tile packed by packFieldTile.
+llvm::SmallVector<uint8_t> unpackFieldTile(llvm::ArrayRef<uint8_t> bytes,
+                                           int64_t count, unsigned bits);
+
 } // namespace qopt
 
 #endif // QOPT_CODEGEN_WEIGHTPACKING_H
