@@ -60,6 +60,22 @@ struct QuantizePipelineOptions : PrepareOptions<QuantizePipelineOptions> {
       *this, "adaround",
       llvm::cl::desc("AdaRound learned rounding (qopt-adaround) on `samples`"),
       llvm::cl::init(false)};
+  Option<std::string> adaroundInputs{
+      *this, "adaround-inputs",
+      llvm::cl::desc("qopt-adaround's inputs: quantized (each layer on the "
+                     "outputs of the rounded layers before it) or float"),
+      llvm::cl::init("quantized")};
+  Option<bool> adaroundCorrectBias{
+      *this, "adaround-correct-bias",
+      llvm::cl::desc("qopt-adaround moves each layer's mean output error "
+                     "into its bias"),
+      llvm::cl::init(true)};
+  Option<std::string> adaroundGridError{
+      *this, "adaround-grid-error",
+      llvm::cl::desc("How qopt-adaround chooses PWLQ's grid: by the weights' "
+                     "error (weight) or by it weighted with the inputs' "
+                     "second moments (output)"),
+      llvm::cl::init("weight")};
   mlir::detail::PassOptions::ListOption<std::string> samples{
       *this, "samples",
       llvm::cl::desc("Calibration samples for adaround, once per argument "
