@@ -11,7 +11,8 @@ namespace qopt {
 ActivationSource::~ActivationSource() = default;
 
 llvm::Expected<std::unique_ptr<ActivationSource>>
-createActivationSource(func::FuncOp func, llvm::ArrayRef<std::string> inputs) {
+createActivationSource(func::FuncOp func, llvm::ArrayRef<std::string> inputs,
+                       unsigned numParameters) {
   auto *dialect = func->getContext()->getOrLoadDialect<QoptDialect>();
   const auto *interface =
       dialect->getRegisteredInterface<ActivationSourceInterface>();
@@ -19,7 +20,7 @@ createActivationSource(func::FuncOp func, llvm::ArrayRef<std::string> inputs) {
     return llvm::createStringError(
         "running the model on samples needs the JIT, which registers itself "
         "with the qopt dialect (qopt::registerAllDialects)");
-  return interface->create(func, inputs);
+  return interface->create(func, inputs, numParameters);
 }
 
 } // namespace qopt

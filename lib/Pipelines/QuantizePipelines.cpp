@@ -54,6 +54,9 @@ void buildQuantizePipeline(OpPassManager &pm,
     adaround.weightQuant = options.weightQuant;
     adaround.perChannel = options.perChannel;
     adaround.weightRange = weightRange;
+    adaround.inputs = options.adaroundInputs;
+    adaround.correctBias = options.adaroundCorrectBias;
+    adaround.gridError = options.adaroundGridError;
     pm.addPass(createAdaRound(adaround));
   }
   QuantizeOptions quantize;

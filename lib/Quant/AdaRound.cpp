@@ -97,6 +97,9 @@ double qopt::reconstructionError(const RoundingProblem &p,
       d[j] =
           double(p.weights[r * k + j]) - dequantize(q[r * k + j], p.params[r]);
     int64_t g = p.groupOf(r);
+    if (!p.cross.empty())
+      for (int64_t j = 0; j < k; ++j)
+        total += 2.0 * d[j] * p.cross[r * k + j];
     if (!p.gram.empty()) {
       const double *h = p.gram.data() + g * k * k;
       for (int64_t i = 0; i < k; ++i)
@@ -112,7 +115,7 @@ double qopt::reconstructionError(const RoundingProblem &p,
       total += y * y;
     }
   }
-  return total / double(p.positions);
+  return (total + p.crossConstant) / double(p.positions);
 }
 
 /// The levels around x = w/s: the largest level lo <= x and the next one
@@ -183,6 +186,14 @@ qopt::learnRounding(const RoundingProblem &p, const RoundingOptions &options,
   }
 
   SecondMoment moment(p);
+  // The asymmetric loss's gradient in D is (2/N)·(D·H + C).
+  std::vector<float> cross;
+  if (!p.cross.empty()) {
+    assert(p.cross.size() == size && "one cross term per weight");
+    cross.resize(size);
+    for (size_t i = 0; i < size; ++i)
+      cross[i] = float(p.cross[i] / double(p.positions));
+  }
   std::vector<float> d(size), grad(size), m(size), s(size), h(size),
       slope(size);
   unsigned warmup = unsigned(options.warmup * options.iterations);
@@ -200,6 +211,9 @@ qopt::learnRounding(const RoundingProblem &p, const RoundingOptions &options,
       d[i] = p.weights[i] - scale[i] * (base[i] + learnable[i] * h[i]);
     }
     moment.apply(d.data(), grad.data());
+    if (!cross.empty())
+      for (size_t i = 0; i < size; ++i)
+        grad[i] += cross[i];
 
     // β falls linearly from betaStart to betaEnd after the warm-up.
     bool regularize = it >= warmup;
@@ -214,7 +228,8 @@ qopt::learnRounding(const RoundingProblem &p, const RoundingOptions &options,
     float mCorrection = float(1.0 / (1.0 - beta1Power));
     float sCorrection = float(1.0 / (1.0 - beta2Power));
     for (size_t i = 0; i < size; ++i) {
-      // ∂/∂h of Σ D·H·Dᵀ/N is −2·(D·H/N)·scale·step.
+      // ∂/∂h of Σ D·H·Dᵀ/N is −2·(D·H/N)·scale·step (with the cross term,
+      // of D·H/N + C/N).
       float dh = -2.0f * grad[i] * scale[i] * learnable[i];
       if (regularize) {
         float c = 2.0f * h[i] - 1.0f;

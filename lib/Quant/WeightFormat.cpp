@@ -2,6 +2,7 @@
 
 #include "qopt/Quant/WeightFormat.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <algorithm>
@@ -154,17 +155,21 @@ double qopt::pwlqClosedFormBreakpoint(llvm::ArrayRef<float> w) {
   return std::clamp(p, 0.0, absMax);
 }
 
-double qopt::pwlqSquaredError(llvm::ArrayRef<float> w, const PwlqGrid &grid) {
+double qopt::pwlqSquaredError(llvm::ArrayRef<float> w, const PwlqGrid &grid,
+                              llvm::ArrayRef<double> importance) {
+  assert((importance.empty() || importance.size() == w.size()) &&
+         "one importance per weight");
   double error = 0.0;
-  for (float x : w) {
+  for (auto [i, x] : llvm::enumerate(w)) {
     double d = double(x) - grid.scale * double(grid.quantize(x));
-    error += d * d;
+    error += importance.empty() ? d * d : importance[i] * d * d;
   }
   return error;
 }
 
 PwlqGrid qopt::searchPwlqChannel(llvm::ArrayRef<float> w, unsigned bits,
-                                 int64_t tailStep) {
+                                 int64_t tailStep,
+                                 llvm::ArrayRef<double> importance) {
   PwlqGrid grid{bits, tailStep, kMinScale};
   double absMax = 0.0;
   for (float x : w)
@@ -182,8 +187,8 @@ PwlqGrid qopt::searchPwlqChannel(llvm::ArrayRef<float> w, unsigned bits,
     return g;
   };
   double m = minimizeOnInterval(
-      [&](double m) { return pwlqSquaredError(w, withClip(m)); }, absMax,
-      {pwlqClosedFormBreakpoint(w) * clipPerBreakpoint});
+      [&](double m) { return pwlqSquaredError(w, withClip(m), importance); },
+      absMax, {pwlqClosedFormBreakpoint(w) * clipPerBreakpoint});
   return withClip(m);
 }
 
@@ -194,12 +199,19 @@ PwlqGrid qopt::searchPwlqChannel(llvm::ArrayRef<float> w, unsigned bits,
 QuantizedWeights qopt::quantizeWeightTensor(llvm::ArrayRef<float> w,
                                             int64_t channels, int64_t stride,
                                             WeightFormat format,
-                                            WeightRange range) {
+                                            WeightRange range,
+                                            llvm::ArrayRef<double> importance) {
   assert(channels > 0 && stride > 0 && "invalid channel layout");
+  assert((importance.empty() || importance.size() == w.size()) &&
+         "one importance per weight");
   auto channelOf = [&](size_t i) { return (int64_t(i) / stride) % channels; };
   std::vector<std::vector<float>> values(channels);
-  for (size_t i = 0; i < w.size(); ++i)
+  std::vector<std::vector<double>> factors(importance.empty() ? 0 : channels);
+  for (size_t i = 0; i < w.size(); ++i) {
     values[channelOf(i)].push_back(w[i]);
+    if (!importance.empty())
+      factors[channelOf(i)].push_back(importance[i]);
+  }
   QuantizedWeights result;
   result.values.resize(w.size());
 
@@ -243,9 +255,12 @@ QuantizedWeights qopt::quantizeWeightTensor(llvm::ArrayRef<float> w,
   for (int64_t j = 1; j <= pwlqMaxTailStep(format.bits); ++j) {
     std::vector<PwlqGrid> grids;
     double error = 0.0;
-    for (const std::vector<float> &channel : values) {
-      grids.push_back(searchPwlqChannel(channel, format.bits, j));
-      error += pwlqSquaredError(channel, grids.back());
+    for (auto [c, channel] : llvm::enumerate(values)) {
+      llvm::ArrayRef<double> factor;
+      if (!importance.empty())
+        factor = factors[c];
+      grids.push_back(searchPwlqChannel(channel, format.bits, j, factor));
+      error += pwlqSquaredError(channel, grids.back(), factor);
     }
     if (error < bestError) {
       bestError = error;

@@ -38,8 +38,8 @@ static void observe(HistogramCollector &collector, unsigned pass,
 }
 
 llvm::Expected<std::unique_ptr<ActivationRunner>>
-ActivationRunner::create(func::FuncOp func,
-                         llvm::ArrayRef<std::string> inputs) {
+ActivationRunner::create(func::FuncOp func, llvm::ArrayRef<std::string> inputs,
+                         unsigned numParameters) {
   std::unique_ptr<ActivationRunner> runner(new ActivationRunner);
   runner->numActivations = getActivationTensors(func).size();
   auto module = func->getParentOfType<ModuleOp>();
@@ -54,15 +54,16 @@ ActivationRunner::create(func::FuncOp func,
     return diagnosed();
   runner->fn = std::move(*fn);
 
-  llvm::Expected<std::vector<SampleSource>> sources =
-      openSamples(func.getName(), runner->fn->inputs(), inputs);
+  llvm::Expected<std::vector<SampleSource>> sources = openSamples(
+      func.getName(), runner->fn->inputs().drop_back(numParameters), inputs);
   if (!sources)
     return sources.takeError();
   runner->sources = std::move(*sources);
   return runner;
 }
 
-llvm::Expected<std::vector<Tensor>> ActivationRunner::run(size_t i) {
+llvm::Expected<std::vector<Tensor>>
+ActivationRunner::run(size_t i, llvm::ArrayRef<Tensor> parameters) {
   std::vector<Tensor> inputs;
   for (const SampleSource &source : sources) {
     llvm::Expected<Tensor> tensor = source.get(i);
@@ -70,6 +71,7 @@ llvm::Expected<std::vector<Tensor>> ActivationRunner::run(size_t i) {
       return tensor.takeError();
     inputs.push_back(std::move(*tensor));
   }
+  inputs.insert(inputs.end(), parameters.begin(), parameters.end());
   llvm::Expected<std::vector<Tensor>> results = fn->invoke(inputs);
   if (!results)
     return results.takeError();
@@ -241,9 +243,10 @@ struct JitActivationSource : ActivationSourceInterface {
   using ActivationSourceInterface::ActivationSourceInterface;
 
   llvm::Expected<std::unique_ptr<ActivationSource>>
-  create(func::FuncOp func, ArrayRef<std::string> inputs) const override {
+  create(func::FuncOp func, ArrayRef<std::string> inputs,
+         unsigned numParameters) const override {
     llvm::Expected<std::unique_ptr<ActivationRunner>> runner =
-        ActivationRunner::create(func, inputs);
+        ActivationRunner::create(func, inputs, numParameters);
     if (!runner)
       return runner.takeError();
     return std::unique_ptr<ActivationSource>(std::move(*runner));

@@ -270,7 +270,9 @@ class QuantizeOptions:
     the options left None keep its defaults: `equalize`, `relu6` ("skip" or
     "approximate"), `absorb_high_bias`, `bias_correction` ("none",
     "analytic" or "empirical"), `adaround` (learned rounding on the
-    calibration samples, qopt-adaround), `act_range` ("minmax",
+    calibration samples, qopt-adaround; `adaround_inputs` "quantized" or
+    "float", `adaround_correct_bias`, `adaround_grid_error` "weight" or
+    "output"), `act_range` ("minmax",
     "percentile", "mse" or "kl"), `percentile` and `weight_range`
     ("minmax", "mse" or "auto"). `weight_bits` is 2..8, "ternary" or
     "binary"; `weight_quant` is "uniform" or "pwlq" (piecewise linear, 3..8
@@ -290,6 +292,9 @@ class QuantizeOptions:
     weight_range: Optional[str] = None
     bias_correction: Optional[str] = None
     adaround: Optional[bool] = None
+    adaround_inputs: Optional[str] = None
+    adaround_correct_bias: Optional[bool] = None
+    adaround_grid_error: Optional[str] = None
     int_io: bool = False
 
     def __post_init__(self) -> None:

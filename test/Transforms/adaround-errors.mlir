@@ -12,7 +12,11 @@
 // RUN: not qopt-mlir %t/conv.mlir --qopt-adaround 2>&1 | FileCheck %s --check-prefix=NOSAMPLES
 // RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy weight-quant=kmeans" 2>&1 | FileCheck %s --check-prefix=QUANT
 // RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy weight-bits=2 weight-quant=pwlq" 2>&1 | FileCheck %s --check-prefix=PWLQ2
+// RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy inputs=both" 2>&1 | FileCheck %s --check-prefix=INPUTS
+// RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy grid-error=hessian" 2>&1 | FileCheck %s --check-prefix=GRID
 // QUANT: error: unknown weight-quant 'kmeans': expected uniform or pwlq
+// INPUTS: error: unknown inputs 'both': expected float or quantized
+// GRID: error: unknown grid-error 'hessian': expected weight or output
 // PWLQ2: error: weight-quant=pwlq needs at least 3 bits; got 2
 // BITS: error: unsupported weight bit width 9: qopt quantizes to 2..8 bits
 // RANGE: error: unknown weight-range 'kl': expected minmax or mse

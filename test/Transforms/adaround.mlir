@@ -3,8 +3,13 @@
 // rounding on correlated inputs, against numpy.)
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import numpy as n; n.save('%t/x.npy', n.random.default_rng(0).standard_normal((8, 4, 4, 3)).astype('f4'))"
-// RUN: qopt-mlir %s -split-input-file --qopt-adaround="samples=%t/x.npy weight-bits=2 iterations=300" | FileCheck %s
-// RUN: qopt-mlir %s -split-input-file --qopt-adaround="samples=%t/x.npy weight-bits=2 iterations=300 per-channel=false" | FileCheck %s --check-prefix=TENSOR
+// RUN: qopt-mlir %s -split-input-file --qopt-adaround="samples=%t/x.npy weight-bits=2 iterations=300 correct-bias=false" | FileCheck %s
+// RUN: qopt-mlir %s -split-input-file --qopt-adaround="samples=%t/x.npy weight-bits=2 iterations=300 per-channel=false correct-bias=false" | FileCheck %s --check-prefix=TENSOR
+// The same rounding with inputs=float; with the default correct-bias=true
+// the biases absorb the mean output error (adaround-numeric.test checks the
+// values).
+// RUN: qopt-mlir %s -split-input-file --qopt-adaround="samples=%t/x.npy weight-bits=2 iterations=300 inputs=float correct-bias=false" | FileCheck %s
+// RUN: qopt-mlir %s -split-input-file --qopt-adaround="samples=%t/x.npy weight-bits=2 iterations=300" | FileCheck %s --check-prefix=BIAS
 
 // At 2 bits (integers -2..1) the scale is the channel's max |w| / 2 = 0.5.
 // With uncorrelated inputs the output error is Σ (w − ŵ)²·E[x²]: nearest
@@ -35,6 +40,9 @@ func.func @fully_connected(%x: tensor<1x4x4x3xf32>) -> tensor<1x16x1xf32> {
 // CHECK: tosa.conv2d %{{.*}}, %[[W]], %[[B]], {{.*}}qopt.weight_bits = 2 : i32, qopt.weight_scales = array<f64: 2.500000e-01, 1.000000e+00>
 // TENSOR-LABEL: func.func @conv
 // TENSOR: qopt.weight_scales = array<f64: 1.000000e+00>
+// BIAS-LABEL: func.func @conv
+// BIAS-NOT: dense<[1.000000e-01, -1.000000e-01]>
+// BIAS: tosa.conv2d
 func.func @conv(%x: tensor<1x4x4x3xf32>) -> tensor<1x4x4x2xf32> {
   %w = "tosa.const"() <{values = dense<[[[[0.5, 0.0, -0.5]]], [[[-2.0, 2.0, 0.0]]]]> : tensor<2x1x1x3xf32>}> : () -> tensor<2x1x1x3xf32>
   %b = "tosa.const"() <{values = dense<[0.1, -0.1]> : tensor<2xf32>}> : () -> tensor<2xf32>

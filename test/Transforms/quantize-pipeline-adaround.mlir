@@ -25,6 +25,10 @@
 // RUN: qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats weight-bits=3 weight-quant=pwlq adaround=true samples=%t/x.npy keep-qdq=true" -o %t/pwlq.mlir
 // RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse), qopt-check-statistics{stats=%t/plain.stats prepare='equalize=false absorb-high-bias=false'}, qopt-adaround{samples=%t/x.npy weight-bits=3 weight-quant=pwlq}, qopt-quantize{stats=%t/plain.stats weight-bits=3 weight-quant=pwlq})" -o %t/pwlq-passes.mlir
 // RUN: diff %t/pwlq.mlir %t/pwlq-passes.mlir
+// The adaround-* pipeline options reach qopt-adaround.
+// RUN: qopt-mlir %t/graph.mlir --qopt-quantize-pipeline="stats=%t/plain.stats weight-bits=3 weight-quant=pwlq adaround=true samples=%t/x.npy adaround-inputs=float adaround-correct-bias=false adaround-grid-error=output keep-qdq=true" -o %t/options.mlir
+// RUN: qopt-mlir %t/graph.mlir --pass-pipeline="builtin.module(func.func(canonicalize, qopt-fold-constants, qopt-fold-batchnorm, canonicalize, cse), qopt-check-statistics{stats=%t/plain.stats prepare='equalize=false absorb-high-bias=false'}, qopt-adaround{samples=%t/x.npy weight-bits=3 weight-quant=pwlq inputs=float correct-bias=false grid-error=output}, qopt-quantize{stats=%t/plain.stats weight-bits=3 weight-quant=pwlq})" -o %t/options-passes.mlir
+// RUN: diff %t/options.mlir %t/options-passes.mlir
 // RUN: FileCheck %s --check-prefix=PWLQ < %t/pwlq.mlir
 // PWLQ-COUNT-2: tosa.conv2d {{.*}}qopt.pwlq = {bits = 3 : i32, breakpoints = array<f64: {{.*}}>, tail_step = {{[0-9]+}} : i64}, qopt.weight_format = "pwlq"
 // PWLQ-NOT: qopt.weight_tail_step

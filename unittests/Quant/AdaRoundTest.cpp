@@ -119,4 +119,75 @@ TEST(AdaRound, LevelsRoundBetweenNeighbours) {
             0.8 * reconstructionError(p, nearest));
 }
 
+/// The correlated problem with asymmetric reconstruction: its patches are
+/// the inputs x_n of a model with rounded earlier layers, x°_n = x_n plus a
+/// perturbation correlated with x_n are the float model's.
+RoundingProblem asymmetricProblem(bool gram,
+                                  std::vector<float> *floatPatches = nullptr,
+                                  std::vector<float> *patches = nullptr) {
+  RoundingProblem plain = correlatedProblem(false);
+  RoundingProblem p = correlatedProblem(gram);
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> normal;
+  int64_t k = p.cols;
+  std::vector<float> xf(plain.patches.size());
+  for (int64_t n = 0; n < p.positions; ++n)
+    for (int64_t j = 0; j < k; ++j) {
+      float x = plain.patches[n * k + j];
+      xf[n * k + j] = float(1.1 * x + 0.2 * normal(rng));
+    }
+  p.cross.assign(p.rows * k, 0.0);
+  for (int64_t n = 0; n < p.positions; ++n)
+    for (int64_t r = 0; r < p.rows; ++r) {
+      double y = 0.0;
+      for (int64_t j = 0; j < k; ++j)
+        y += double(p.weights[r * k + j]) *
+             (double(xf[n * k + j]) - double(plain.patches[n * k + j]));
+      p.crossConstant += y * y;
+      for (int64_t j = 0; j < k; ++j)
+        p.cross[r * k + j] += y * double(plain.patches[n * k + j]);
+    }
+  if (floatPatches)
+    *floatPatches = xf;
+  if (patches)
+    *patches = plain.patches;
+  return p;
+}
+
+TEST(AdaRound, AsymmetricErrorIsTheFloatTargetsError) {
+  std::vector<float> xf, x;
+  RoundingProblem gram = asymmetricProblem(true, &xf, &x);
+  RoundingProblem patches = asymmetricProblem(false);
+  std::vector<int64_t> q = roundToNearest(gram);
+  // (1/N) Σ_n ‖W·x°_n − s·q·x_n‖², computed directly.
+  int64_t k = gram.cols;
+  double direct = 0.0;
+  for (int64_t n = 0; n < gram.positions; ++n)
+    for (int64_t r = 0; r < gram.rows; ++r) {
+      double y = 0.0;
+      for (int64_t j = 0; j < k; ++j)
+        y += double(gram.weights[r * k + j]) * xf[n * k + j] -
+             dequantize(q[r * k + j], gram.params[r]) * x[n * k + j];
+      direct += y * y;
+    }
+  direct /= double(gram.positions);
+  EXPECT_NEAR(reconstructionError(gram, q), direct, 1e-9 * direct);
+  EXPECT_NEAR(reconstructionError(patches, q), direct, 1e-9 * direct);
+  EXPECT_EQ(learnRounding(gram, {}), learnRounding(patches, {}));
+}
+
+TEST(AdaRound, AsymmetricLearningFitsTheFloatTarget) {
+  // Learning on the asymmetric loss beats nearest on it, and beats the
+  // rounding learned without the cross term (which fits W·x_n instead).
+  RoundingProblem p = asymmetricProblem(true);
+  RoundingProblem symmetric = p;
+  symmetric.cross.clear();
+  symmetric.crossConstant = 0.0;
+  std::vector<int64_t> learned = learnRounding(p, {});
+  EXPECT_LT(reconstructionError(p, learned),
+            reconstructionError(p, roundToNearest(p)));
+  EXPECT_LT(reconstructionError(p, learned),
+            reconstructionError(p, learnRounding(symmetric, {})));
+}
+
 } // namespace

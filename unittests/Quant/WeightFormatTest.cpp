@@ -205,4 +205,29 @@ TEST(Pwlq, SearchBeatsClosedForm) {
   EXPECT_EQ(pwlqClosedFormBreakpoint(zeros), 0.0);
 }
 
+TEST(Pwlq, ImportanceWeightsTheSearch) {
+  // Unit importance is the plain search; weighting the error moves the
+  // grid toward the weights that matter: with the outlier's importance
+  // high, the grid keeps it (no clipping), and the weighted error of the
+  // weighted search is no worse than that of the plain one.
+  std::vector<float> w = gaussianWeights(512, 17);
+  w.push_back(6.0f);
+  std::vector<double> ones(w.size(), 1.0), heavy(w.size(), 0.01);
+  heavy.back() = 1000.0;
+  QuantizedWeights plain =
+      quantizeWeightTensor(w, 1, 1, {WeightScheme::Pwlq, 3}, {});
+  QuantizedWeights unit =
+      quantizeWeightTensor(w, 1, 1, {WeightScheme::Pwlq, 3}, {}, ones);
+  EXPECT_EQ(plain.values, unit.values);
+  EXPECT_EQ(plain.scales, unit.scales);
+  QuantizedWeights weighted =
+      quantizeWeightTensor(w, 1, 1, {WeightScheme::Pwlq, 3}, {}, heavy);
+  auto weightedError = [&](const QuantizedWeights &q) {
+    return pwlqSquaredError(w, PwlqGrid{3, q.tailStep, q.scales[0]}, heavy);
+  };
+  EXPECT_LE(weightedError(weighted), weightedError(plain));
+  double kept = weighted.scales[0] * double(weighted.values.back());
+  EXPECT_NEAR(kept, 6.0, 0.1);
+}
+
 } // namespace

@@ -29,8 +29,11 @@ class ActivationSource {
 public:
   virtual ~ActivationSource();
   virtual size_t numSamples() const = 0;
-  /// The activations of sample `i`, in getActivationTensors order.
-  virtual llvm::Expected<std::vector<Tensor>> run(size_t i) = 0;
+  /// The activations of sample `i`, in getActivationTensors order, with
+  /// `parameters` as the function's arguments after the sample inputs.
+  virtual llvm::Expected<std::vector<Tensor>>
+  run(size_t i, llvm::ArrayRef<Tensor> parameters) = 0;
+  llvm::Expected<std::vector<Tensor>> run(size_t i) { return run(i, {}); }
 };
 
 /// Makes activation sources; registered on the qopt dialect.
@@ -40,18 +43,21 @@ public:
   ActivationSourceInterface(mlir::Dialect *dialect) : Base(dialect) {}
 
   /// A source running (a copy of) `func` on `inputs`, one `.npy` batch or
-  /// directory per argument. Problems with the model are emitted as
-  /// diagnostics on its context (an error with an empty message); problems
+  /// directory per argument but the last `numParameters`, which each run
+  /// is given (weights being learned, say). Problems with the model are emitted
+  /// as diagnostics on its context (an error with an empty message); problems
   /// with the samples come back as an error naming the file.
   virtual llvm::Expected<std::unique_ptr<ActivationSource>>
-  create(mlir::func::FuncOp func, llvm::ArrayRef<std::string> inputs) const = 0;
+  create(mlir::func::FuncOp func, llvm::ArrayRef<std::string> inputs,
+         unsigned numParameters) const = 0;
 };
 
 /// A source from the interface registered in `func`'s context (an error
 /// saying so if none is).
 llvm::Expected<std::unique_ptr<ActivationSource>>
 createActivationSource(mlir::func::FuncOp func,
-                       llvm::ArrayRef<std::string> inputs);
+                       llvm::ArrayRef<std::string> inputs,
+                       unsigned numParameters = 0);
 
 } // namespace qopt
 

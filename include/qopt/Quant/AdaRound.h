@@ -9,6 +9,10 @@
 //
 //   (1/N) Σ_n ‖(W − W̃)·x_n‖² + λ Σ (1 − |2h(V) − 1|^β)
 //
+// or, with the paper's asymmetric reconstruction, (1/N) Σ_n ‖W·x°_n −
+// W̃·x_n‖² + λ Σ (...): x_n the input in the model whose earlier layers are
+// already rounded, x°_n the float model's (see RoundingProblem::cross),
+//
 // with β annealed from 20 to 2 after a warm-up without the regulariser,
 // which drives every h to 0 or 1. Plain C++ with no MLIR dependency.
 //
@@ -56,11 +60,20 @@ struct RoundingProblem {
   /// of the two is non-empty.
   std::vector<double> gram;
   std::vector<float> patches;
+  /// Asymmetric reconstruction (empty: x° = x): with x°_n the float model's
+  /// input at position n and x_n the one the data above holds, row r of
+  /// `cross` (rows × cols) is Σ_n (w_r·(x°_n − x_n))·x_n and
+  /// `crossConstant` = Σ_n ‖W·(x°_n − x_n)‖². The loss is then
+  /// (1/N) Σ_n ‖W·x°_n − W̃·x_n‖² = (1/N) (Σ_n ‖D·x_n‖² + 2 Σ_r d_r·c_r +
+  /// crossConstant), D = W − W̃.
+  std::vector<double> cross;
+  double crossConstant = 0.0;
 
   int64_t groupOf(int64_t row) const { return row / (rows / groups); }
 };
 
-/// (1/N) Σ_n ‖(W − s·q)·x_n‖² for integer weights `q` (rows × cols).
+/// (1/N) Σ_n ‖(W − s·q)·x_n‖² for integer weights `q` (rows × cols); with
+/// `cross`, (1/N) Σ_n ‖W·x°_n − s·q·x_n‖².
 double reconstructionError(const RoundingProblem &problem,
                            const std::vector<int64_t> &q);
 

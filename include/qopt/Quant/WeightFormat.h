@@ -92,15 +92,20 @@ int64_t pwlqMaxTailStep(unsigned bits);
 /// channel).
 double pwlqClosedFormBreakpoint(llvm::ArrayRef<float> w);
 
-/// sum (w - scale·quantize(w))^2 on the grid.
-double pwlqSquaredError(llvm::ArrayRef<float> w, const PwlqGrid &grid);
+/// sum (w - scale·quantize(w))^2 on the grid; with `importance` (one
+/// non-negative factor per weight, e.g. its input's second moment, so that
+/// the sum approximates the output error), each term times its factor.
+double pwlqSquaredError(llvm::ArrayRef<float> w, const PwlqGrid &grid,
+                        llvm::ArrayRef<double> importance = {});
 
 /// The grid of one channel for a given width and tail step whose breakpoint
 /// p minimizes pwlqSquaredError: minimizeOnInterval over the clip
 /// m = p + j·L2·s1 in (0, max|w|] (m is proportional to p), seeded with the
-/// closed form. All-zero weights get scale kMinScale.
+/// closed form. All-zero weights get scale kMinScale. With `importance`,
+/// the weighted error is minimized.
 PwlqGrid searchPwlqChannel(llvm::ArrayRef<float> w, unsigned bits,
-                           int64_t tailStep);
+                           int64_t tailStep,
+                           llvm::ArrayRef<double> importance = {});
 
 /// A weight tensor on its integer grid. Element i of the row-major weights
 /// belongs to channel (i / stride) % channels and dequantizes to
@@ -119,10 +124,12 @@ struct QuantizedWeights {
 /// MSE clipping); ternary and binary by their closed forms; PWLQ with each
 /// channel's breakpoint searched for every tail step 1..pwlqMaxTailStep and
 /// the layer's step chosen by the total squared error (ties keep the
-/// smaller step).
-QuantizedWeights quantizeWeightTensor(llvm::ArrayRef<float> w,
-                                      int64_t channels, int64_t stride,
-                                      WeightFormat format, WeightRange range);
+/// smaller step). `importance` (empty, or one factor per weight) weights
+/// PWLQ's errors as pwlqSquaredError does.
+QuantizedWeights quantizeWeightTensor(llvm::ArrayRef<float> w, int64_t channels,
+                                      int64_t stride, WeightFormat format,
+                                      WeightRange range,
+                                      llvm::ArrayRef<double> importance = {});
 
 } // namespace qopt
 

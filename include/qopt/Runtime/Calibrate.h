@@ -33,16 +33,19 @@ namespace qopt {
 class ActivationRunner : public ActivationSource {
 public:
   /// Compiles a copy of `func` (its module is left unchanged) and opens one
-  /// sample source per argument. Problems with the model are emitted as
-  /// diagnostics on its context (an error with an empty message); problems
-  /// with the samples come back as an error naming the file.
+  /// sample source per argument but the last `numParameters`. Problems with
+  /// the model are emitted as diagnostics on its context (an error with an
+  /// empty message); problems with the samples come back as an error naming
+  /// the file.
   static llvm::Expected<std::unique_ptr<ActivationRunner>>
-  create(mlir::func::FuncOp func, llvm::ArrayRef<std::string> inputs);
+  create(mlir::func::FuncOp func, llvm::ArrayRef<std::string> inputs,
+         unsigned numParameters = 0);
 
   size_t numSamples() const override { return sources.front().size(); }
 
-  /// The activations of sample `i`, in getActivationTensors order.
-  llvm::Expected<std::vector<Tensor>> run(size_t i) override;
+  using ActivationSource::run;
+  llvm::Expected<std::vector<Tensor>>
+  run(size_t i, llvm::ArrayRef<Tensor> parameters) override;
 
 private:
   std::unique_ptr<JitFunction> fn;

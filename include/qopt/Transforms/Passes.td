@@ -345,27 +345,42 @@ def AdaRound : Pass<"qopt-adaround", "mlir::ModuleOp"> {
     `tosa.conv2d`, `tosa.depthwise_conv2d` and fully connected `tosa.matmul`
     with constant weights (and bias), this pass
 
-    1. runs the float function on the calibration `samples` in the JIT
-       (once, for all layers) and takes `batch` output positions of the
-       layer, spread evenly over the samples and drawn at random with
-       `seed`; their input patches (im2col, zero padding included) are the
-       reconstruction data;
+    1. takes `batch` output positions of the layer, spread evenly over the
+       calibration `samples` and drawn at random with `seed`; their input
+       patches (im2col, zero padding included) are the reconstruction data.
+       With `inputs=quantized` (the default; the paper's asymmetric
+       reconstruction) layers are rounded in program order and a layer's
+       patches `x` come from the model whose earlier layers are already
+       rounded (and bias-corrected), while its target stays the float
+       model's output `W·x°`: the function is JIT-compiled once with every
+       layer's weights and bias as extra arguments, run once for the float
+       model's inputs `x°` and again before each layer that has a rounded
+       layer upstream. With `inputs=float` one run of the float function
+       serves every layer and `x = x°`;
     2. chooses the weight scales exactly as `qopt-quantize` will
        (`weight-bits`, `per-channel`, `weight-range`);
     3. learns, per weight, whether `w/s` goes down or up: with
        `W̃ = s·clamp(⌊W/s⌋ + h(V), qmin, qmax)` and the rectified sigmoid
        `h(V) = clamp(σ(V)·1.2 − 0.1, 0, 1)`, Adam (`learning-rate`) runs
        `iterations` steps on
-       `(1/N) Σ ‖W·x − W̃·x‖² + lambda · Σ (1 − |2h(V) − 1|^β)`
+       `(1/N) Σ ‖W·x° − W̃·x‖² + lambda · Σ (1 − |2h(V) − 1|^β)`
        over all N patches, with β going from 20 to 2 after a warm-up of 20 %
        of the steps without the regulariser, which pushes every `h` to 0
-       or 1;
-    4. writes back float weights on the learned grid, `s·(⌊w/s⌋ + h)`, and
+       or 1. The loss is `(1/N) (Σ ‖D·x‖² + 2 Σ_r d_r·c_r + const)` with
+       `D = W − W̃` and `c_r = Σ (w_r·(x° − x))·x`, so besides the inputs'
+       second moment only one `rows × K` cross term is kept;
+    4. with `correct-bias` (default), adds the mean output error over the
+       sampled positions, `W·E[x°] − W̃·E[x]`, to the layer's bias (layers
+       without a bias keep none);
+    5. writes back float weights on the learned grid, `s·(⌊w/s⌋ + h)`, and
        records the scales and bit width on the op as
        `qopt.weight_scales = array<f64: ...>` and `qopt.weight_bits`.
 
     With `weight-quant=pwlq` the grid is PWLQ's, chosen as `qopt-quantize`
-    chooses it (per-channel breakpoints, the layer's tail step `j`), and
+    chooses it (per-channel breakpoints, the layer's tail step `j`, by the
+    weights' squared error) or, with `grid-error=output`, by each weight's
+    squared error times its input's second moment (the diagonal of the
+    layer's `K×K` input second moment, an estimate of the output error), and
     each weight rounds down or up between the two levels around `w/s`
     (one centre step apart in the centre region, `j` in the tails, from
     `L1` to `L1 + j` across the breakpoint): `W̃ = s·(lo + (hi − lo)·h)`.
@@ -377,14 +392,18 @@ def AdaRound : Pass<"qopt-adaround", "mlir::ModuleOp"> {
     pass moved off the grid. Run it with the same `weight-bits` and
     `per-channel`.
 
-    Inputs are the float model's own activations (not those of the already
-    quantized layers before it), and the loss is on the layer's linear
-    output (no activation function). Samples are given as to
+    Activations are not quantized in the inputs (the rounded model runs in
+    float), and the loss is on the layer's linear output (no activation
+    function). Samples are given as to
     `qopt-calibrate`: one `.npy` batch (leading dimension enumerating
     samples) or a directory of `.npy` files per function argument. The cost
     per layer is one pass over its patches plus, per step, a product of the
     weights with their `K×K` input second moment (or with the patches, when
-    there are fewer than `K/2` of them). Progress is printed on a terminal.
+    there are fewer than `K/2` of them); `inputs=quantized` adds one run of
+    the model over the samples per layer (with the upstream lowering of
+    convolutions, whose weights are arguments there) and keeps the float
+    model's layer inputs of every sample in memory. Progress is printed on a
+    terminal.
   }];
   let options = [
     ListOption<"samples", "samples", "std::string",
@@ -412,6 +431,19 @@ def AdaRound : Pass<"qopt-adaround", "mlir::ModuleOp"> {
            "Output positions sampled per layer (over all samples)">,
     Option<"seed", "seed", "unsigned", /*default=*/"0",
            "Seed of the position sampling">,
+    Option<"inputs", "inputs", "std::string", /*default=*/"\"quantized\"",
+           "Whose activations the layers' inputs are: quantized (layers in "
+           "order, each reading the model whose earlier layers are rounded "
+           "and reconstructing the float model's outputs) or float (the "
+           "float model's, one run for all layers)">,
+    Option<"gridError", "grid-error", "std::string", /*default=*/"\"weight\"",
+           "How weight-quant=pwlq's grid (breakpoints, tail step) is chosen: "
+           "by the weights' squared error, as qopt-quantize chooses it "
+           "(weight), or by each weight's error times its input's second "
+           "moment, an estimate of the output error (output)">,
+    Option<"correctBias", "correct-bias", "bool", /*default=*/"true",
+           "Move each layer's mean output error over the sampled positions "
+           "into its bias after rounding">,
   ];
   let dependentDialects = ["qopt::QoptDialect", "mlir::tosa::TosaDialect"];
 }

@@ -205,6 +205,93 @@ func.func @main(%x: {in_t}) -> {out_t} {{
     return ok and no_worse == o
 
 
+def run_chain(work, name, text, samples, options):
+    """Every f32 constant of the pass's output, in order."""
+    src, out = os.path.join(work, name + ".mlir"), os.path.join(
+        work, name + ".out.mlir")
+    npy = os.path.join(work, name + ".npy")
+    with open(src, "w") as f:
+        f.write(text)
+    np.save(npy, samples.astype(np.float32))
+    qopt.compiler.run_tool(
+        "qopt-mlir", src, f"--qopt-adaround=samples={npy} {options}",
+        "--mlir-print-elementsattrs-with-hex-if-larger=0", "-o", out)
+    with open(out) as f:
+        result = f.read()
+    return [np.frombuffer(bytes.fromhex(h), np.float32).astype(np.float64)
+            for h in re.findall(r'"tosa.const"\(\) <\{values = '
+                                r'dense<"0x([0-9A-F]+)"> : tensor<1x8x8xf32>',
+                                result)], result
+
+
+def check_chain(work):
+    """Two fully connected 8 → 8 layers with a ReLU between, at 3 bits.
+    inputs=quantized rounds the second layer on the outputs of the rounded
+    first one and reconstructs the float model's: its end-to-end output
+    error must not exceed that of inputs=float (which fits the second layer
+    to the float model's inputs); correct-bias=true then moves the mean
+    output error into the biases, leaving (almost) none."""
+    rng = np.random.default_rng(5)
+    s, m, k, bits = 32, 24, 8, 3
+    signal = rng.standard_normal((s, m + k))
+    kernel = np.array([1, 2, 3, 2, 1]) / 9
+    signal = np.stack([np.convolve(row, kernel, "same") for row in signal])
+    x = np.stack([signal[:, i:i + k] for i in range(m)], axis=1).astype(
+        np.float32)  # [s, m, k]
+    w1, w2 = (0.5 * rng.standard_normal((2, 1, k, k))).astype(np.float32)
+    b1, b2 = (0.2 * rng.standard_normal((2, 1, 1, k))).astype(np.float32)
+    zp = np.zeros(1, np.float32)
+    wt, bt, t = tensor([1, k, k]), tensor([1, 1, k]), tensor([1, m, k])
+    z = tensor([1])
+    text = f"""func.func @main(%x: {t}) -> {t} {{
+  %w1 = "tosa.const"() <{{values = {dense(w1)} : {wt}}}> : () -> {wt}
+  %w2 = "tosa.const"() <{{values = {dense(w2)} : {wt}}}> : () -> {wt}
+  %b1 = "tosa.const"() <{{values = {dense(b1)} : {bt}}}> : () -> {bt}
+  %b2 = "tosa.const"() <{{values = {dense(b2)} : {bt}}}> : () -> {bt}
+  %zp = "tosa.const"() <{{values = {dense(zp)} : {z}}}> : () -> {z}
+  %y1 = tosa.matmul %x, %w1, %zp, %zp : ({t}, {wt}, {z}, {z}) -> {t}
+  %a1 = tosa.add %y1, %b1 : ({t}, {bt}) -> {t}
+  %r1 = tosa.clamp %a1 {{max_val = 3.40282347E+38 : f32, min_val = 0.0 : f32}} : ({t}) -> {t}
+  %y2 = tosa.matmul %r1, %w2, %zp, %zp : ({t}, {wt}, {z}, {z}) -> {t}
+  %a2 = tosa.add %y2, %b2 : ({t}, {bt}) -> {t}
+  return %a2 : {t}
+}}
+"""
+    base = f"weight-bits={bits} batch=100000"
+    x64 = x.reshape(-1, k).astype(np.float64)
+
+    def forward(v1, c1, v2, c2):
+        h = np.maximum(x64 @ v1.reshape(k, k) + c1.reshape(k), 0)
+        return h @ v2.reshape(k, k) + c2.reshape(k)
+
+    reference = forward(w1, b1, w2, b2)
+    errors = {}
+    for mode in ("float", "quantized"):
+        (v1, v2), _ = run_chain(work, "chain-" + mode, text, x[:, None],
+                                f"{base} inputs={mode} correct-bias=false")
+        errors[mode] = np.mean(np.sum((forward(v1, b1, v2, b2) - reference)
+                                      ** 2, axis=1))
+    ok = errors["quantized"] <= errors["float"]
+    print(f"chain 8->8->8 W3: inputs=quantized end-to-end output error "
+          f"{'<=' if ok else '>'} inputs=float ({errors['quantized']:.4g} / "
+          f"{errors['float']:.4g})")
+    (v1, v2), result = run_chain(work, "chain-bias", text, x[:, None],
+                                 f"{base} inputs=quantized correct-bias=true")
+    biases = [np.frombuffer(bytes.fromhex(h), np.float32).astype(np.float64)
+              for h in re.findall(r'"tosa.const"\(\) <\{values = '
+                                  r'dense<"0x([0-9A-F]+)"> : tensor<1x1x8xf32>',
+                                  result)]
+    c1, c2 = biases
+    shift = np.abs(np.mean(forward(v1, c1, v2, c2) - reference, axis=0)).max()
+    before = np.abs(np.mean(forward(v1, b1, v2, b2) - reference,
+                            axis=0)).max()
+    corrected = shift <= 1e-4 * max(1.0, before) and before > 1e-3
+    print(f"chain 8->8->8 W3: correct-bias=true leaves a mean output error "
+          f"{'<=' if corrected else '>'} 1e-4 (largest channel {shift:.2g}; "
+          f"{before:.2g} without the correction)")
+    return ok and corrected
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--work", required=True)
@@ -212,6 +299,7 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     ok = check_conv(args.work)
     ok = check_exhaustive(args.work) and ok
+    ok = check_chain(args.work) and ok
     sys.exit(0 if ok else 1)
 
 
