@@ -12,7 +12,7 @@ ActivationSource::~ActivationSource() = default;
 
 llvm::Expected<std::unique_ptr<ActivationSource>>
 createActivationSource(func::FuncOp func, llvm::ArrayRef<std::string> inputs,
-                       unsigned numParameters) {
+                       unsigned numParameters, SourceValues values) {
   auto *dialect = func->getContext()->getOrLoadDialect<QoptDialect>();
   const auto *interface =
       dialect->getRegisteredInterface<ActivationSourceInterface>();
@@ -20,7 +20,7 @@ createActivationSource(func::FuncOp func, llvm::ArrayRef<std::string> inputs,
     return llvm::createStringError(
         "running the model on samples needs the JIT, which registers itself "
         "with the qopt dialect (qopt::registerAllDialects)");
-  return interface->create(func, inputs, numParameters);
+  return interface->create(func, inputs, numParameters, values);
 }
 
 } // namespace qopt

@@ -50,6 +50,8 @@ using Pwlq = QoptDialect::PwlqAttrHelper;
 using Quant = QoptDialect::QuantAttrHelper;
 using Arena = QoptDialect::ArenaAttrHelper;
 using ArenaSize = QoptDialect::ArenaSizeAttrHelper;
+using LayerBitsName = QoptDialect::LayerBitsAttrHelper;
+using SizeBudget = QoptDialect::SizeBudgetAttrHelper;
 
 static constexpr llvm::StringLiteral kSchemes[] = {"uniform", "pwlq", "ternary",
                                                    "binary"};
@@ -190,6 +192,29 @@ LogicalResult QoptDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError() << "'" << name
                                << "' must be a non-negative integer on a "
                                   "function";
+    return success();
+  }
+  if (name == SizeBudget::getNameStr()) {
+    auto size = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!isa<FunctionOpInterface>(op) || !size || size.getInt() <= 0)
+      return op->emitOpError() << "'" << name
+                               << "' must be a positive integer on a "
+                                  "function";
+    return success();
+  }
+  if (name == LayerBitsName::getNameStr()) {
+    auto entries = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!isa<FunctionOpInterface>(op) || !entries ||
+        !llvm::all_of(entries, [](Attribute entry) {
+          auto s = dyn_cast<StringAttr>(entry);
+          if (!s)
+            return false;
+          auto [key, value] = s.getValue().split('=');
+          return !key.empty() && !value.empty();
+        }))
+      return op->emitOpError() << "'" << name
+                               << "' must be an array of \"ID=W[/A]\" "
+                                  "strings on a function";
     return success();
   }
   if (name == Quant::getNameStr() || name == Arena::getNameStr())
@@ -350,6 +375,34 @@ void qopt::setArenaSize(Operation *func, int64_t bytes) {
 
 std::optional<int64_t> qopt::getArenaSize(Operation *func) {
   if (auto size = func->getAttrOfType<IntegerAttr>(ArenaSize::getNameStr()))
+    return size.getInt();
+  return std::nullopt;
+}
+
+void qopt::setLayerBits(Operation *func, ArrayRef<std::string> entries) {
+  Builder b(func->getContext());
+  func->setAttr(
+      LayerBitsName::getNameStr(),
+      b.getStrArrayAttr(llvm::map_to_vector(
+          entries, [](const std::string &e) { return StringRef(e); })));
+}
+
+SmallVector<std::string> qopt::getLayerBits(Operation *func) {
+  SmallVector<std::string> entries;
+  if (auto array = func->getAttrOfType<ArrayAttr>(LayerBitsName::getNameStr()))
+    for (Attribute entry : array)
+      entries.push_back(cast<StringAttr>(entry).getValue().str());
+  return entries;
+}
+
+void qopt::setSizeBudget(Operation *func, int64_t bytes) {
+  func->setAttr(
+      SizeBudget::getNameStr(),
+      IntegerAttr::get(IntegerType::get(func->getContext(), 64), bytes));
+}
+
+std::optional<int64_t> qopt::getSizeBudget(Operation *func) {
+  if (auto size = func->getAttrOfType<IntegerAttr>(SizeBudget::getNameStr()))
     return size.getInt();
   return std::nullopt;
 }

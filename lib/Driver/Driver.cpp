@@ -2,11 +2,14 @@
 
 #include "qopt/Driver/Driver.h"
 
+#include "qopt/Analysis/ActivationTensors.h"
+#include "qopt/Dialect/QoptDialect.h"
 #include "qopt/Report/LayerReport.h"
 #include "qopt/Runtime/Calibrate.h"
 #include "qopt/Support/ModelFile.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -288,6 +291,11 @@ FailureOr<DriverOptions> getDriverOptionsFromCL() {
   if (quantize.adaround && !quantize.layerBits.empty())
     return fail(tool, "--adaround rounds every layer to --weight-bits: it "
                       "cannot be combined with --layer-bits");
+  if (quantize.searchesPrecision() && options.samples.empty())
+    return fail(tool, "--size-budget and --max-drop measure the model on the "
+                      "samples themselves: give --samples, not --calibration");
+  if (std::optional<std::string> error = quantize.searchConflict())
+    return fail(tool, *error);
   // A bad format itself is reported by qopt-quantize, at the model.
   if (quantize.adaround) {
     Expected<WeightFormat> format =
@@ -350,7 +358,8 @@ static LogicalResult quantize(ModuleOp module,
 }
 
 /// The effective quantization settings, for the report.
-static std::string settingsText(const DriverOptions &options) {
+static std::string settingsText(const DriverOptions &options,
+                                ArrayRef<std::string> searched) {
   const QuantizePipelineOptions &o = *options.quantize;
   auto flag = [](bool b) { return b ? "true" : "false"; };
   std::string text =
@@ -366,8 +375,14 @@ static std::string settingsText(const DriverOptions &options) {
     text += formatv(" percentile={0}", o.percentile.getValue()).str();
   if (o.equalize)
     text += " relu6=" + o.relu6.getValue();
+  if (!o.sizeBudget.empty())
+    text += " size-budget=" + o.sizeBudget.getValue();
+  if (o.maxDrop >= 0)
+    text += formatv(" max-drop={0}", o.maxDrop.getValue()).str();
   if (!o.layerBits.empty())
     text += " layer-bits=" + join(o.layerBits, ",");
+  else if (!searched.empty())
+    text += " layer-bits=" + join(searched, ",") + " (searched)";
   return text;
 }
 
@@ -452,24 +467,87 @@ LogicalResult runDriver(const DriverOptions &options) {
   OwningOpRef<ModuleOp> original, beforeQuantize, qdq;
   if (options.report)
     original = module.clone();
+  // Everything is written into a fresh directory beside the outputs, then
+  // moved in. (A relative prefix would be taken under the system temporary
+  // directory.)
+  SmallString<256> prefix(outputDir), staging;
+  sys::path::append(prefix, "." + tool + "-" + options.compile.name);
+  std::error_code madeAbsolute = sys::fs::make_absolute(prefix);
+  if (std::error_code ec =
+          madeAbsolute ? madeAbsolute
+                       : sys::fs::createUniqueDirectory(prefix, staging))
+    return fail(tool, "cannot write to the output directory '" + outputDir +
+                          "': " + ec.message());
+  scope_exit removeStaging([&] { sys::fs::remove_directories(staging); });
+  CompileOptions compile = options.compile;
+  compile.outputDir = std::string(staging);
+
   // (The report prepares the float graph again with the statistics.)
   std::string stats = options.calibration;
   std::optional<FileRemover> removeStats;
-  if (options.quantize) {
-    if (stats.empty()) {
-      FailureOr<std::string> written = calibrate(module, options);
-      if (failed(written))
-        return failure();
-      stats = *written;
-      removeStats.emplace(stats);
-    }
-    if (options.report)
-      beforeQuantize = module.clone();
-    if (failed(quantize(module, *options.quantize, stats,
-                        options.report ? &qdq : nullptr)))
+  if (options.quantize && stats.empty()) {
+    FailureOr<std::string> written = calibrate(module, options);
+    if (failed(written))
       return failure();
+    stats = *written;
+    removeStats.emplace(stats);
   }
-  std::optional<LayerReport> layerReport;
+  if (options.report ||
+      (options.quantize && options.quantize->searchesPrecision()))
+    beforeQuantize = module.clone();
+
+  // A size budget is searched with packed sizes the kernels' tiles may pad:
+  // the object's own weight bytes decide, and a search over budget runs again
+  // with the budget lowered by the excess.
+  std::unique_ptr<QuantizePipelineOptions> quantizeOptions;
+  if (options.quantize) {
+    quantizeOptions = std::make_unique<QuantizePipelineOptions>();
+    quantizeOptions->copyOptionValuesFrom(*options.quantize);
+  }
+  SmallVector<std::string> searched;
+  ModelSummary summary;
+  std::optional<int64_t> budget;
+  for (unsigned attempt = 1;; ++attempt) {
+    if (attempt > 1) {
+      model->module = beforeQuantize->clone();
+      module = *model->module;
+    }
+    if (quantizeOptions && failed(quantize(module, *quantizeOptions, stats,
+                                           options.report ? &qdq : nullptr)))
+      return failure();
+    // The budget the search was given (the user's on the first attempt).
+    std::optional<int64_t> searchedBudget;
+    if (func::FuncOp entry =
+            lookupEntryFunction(module, options.compile.entry)) {
+      searched = getLayerBits(entry);
+      searchedBudget = getSizeBudget(entry);
+    }
+    if (attempt == 1)
+      budget = searchedBudget;
+    if (failed(compileModel(module, compile, &summary)))
+      return failure();
+    if (!budget || summary.weightBytes <= *budget)
+      break;
+    int64_t excess = summary.weightBytes - *budget;
+    if (attempt == 3)
+      return fail(tool, formatv("the compiled weights take {0} bytes, {1} "
+                                "over --size-budget={2} after 3 searches (the "
+                                "kernels' tiles pad the packed weights): give "
+                                "a smaller budget",
+                                summary.weightBytes, excess,
+                                options.quantize->sizeBudget.getValue()));
+    quantizeOptions->sizeBudget = std::to_string(*searchedBudget - excess);
+    errs() << formatv("{0}: note: the object's packed weights take {1} "
+                      "bytes, {2} over the budget of {3}: searching again "
+                      "with {4} bytes\n",
+                      tool, summary.weightBytes, excess, *budget,
+                      quantizeOptions->sizeBudget.getValue());
+  }
+  if (options.quantize && options.quantize->searchesPrecision())
+    errs() << tool << ": qopt-search-precision chose --layer-bits="
+           << join(searched, ",") << " (" << summary.weightBytes
+           << " weight bytes)\n";
+
   if (options.report) {
     LayerReportInputs inputs;
     inputs.original = *original;
@@ -487,33 +565,17 @@ LogicalResult runDriver(const DriverOptions &options) {
         printError(tool, message);
       return failure();
     }
-    layerReport = std::move(*measured);
-    layerReport->name = options.compile.name;
-    layerReport->settings = settingsText(options);
-    layerReport->samples = join(inputs.samples, ", ");
+    measured->name = options.compile.name;
+    measured->settings = settingsText(options, searched);
+    measured->samples = join(inputs.samples, ", ");
+    if (failed(writeLayerReport(*measured, staging, tool)))
+      return failure();
   }
 
-  // Compile into a fresh directory beside the outputs, then move them in.
-  // (A relative prefix would be taken under the system temporary directory.)
-  SmallString<256> prefix(outputDir), staging;
-  sys::path::append(prefix, "." + tool + "-" + options.compile.name);
-  std::error_code madeAbsolute = sys::fs::make_absolute(prefix);
-  if (std::error_code ec =
-          madeAbsolute ? madeAbsolute
-                       : sys::fs::createUniqueDirectory(prefix, staging))
-    return fail(tool, "cannot write to the output directory '" + outputDir +
+  if (std::error_code ec = moveFiles(staging, outputDir))
+    return fail(tool, "cannot move the compiled files into '" + outputDir +
                           "': " + ec.message());
-  CompileOptions compile = options.compile;
-  compile.outputDir = std::string(staging);
-  bool ok = (!layerReport ||
-             succeeded(writeLayerReport(*layerReport, staging, tool))) &&
-            succeeded(compileModel(module, compile));
-  std::error_code ec;
-  if (ok && (ec = moveFiles(staging, outputDir)))
-    printError(tool, "cannot move the compiled files into '" + outputDir +
-                         "': " + ec.message());
-  sys::fs::remove_directories(staging);
-  return success(ok && !ec);
+  return success();
 }
 
 } // namespace qopt

@@ -21,6 +21,27 @@ std::string adaroundFormatError(WeightFormat format) {
          "sign and the channel's threshold)";
 }
 
+std::optional<std::string> QuantizePipelineOptions::searchConflict() const {
+  if (!searchesPrecision())
+    return std::nullopt;
+  if (!sizeBudget.empty() && maxDrop >= 0)
+    return std::string("size-budget and max-drop are two budgets for one "
+                       "search: give one");
+  if (samples.empty())
+    return std::string("the precision search (size-budget, max-drop) "
+                       "measures the model on the calibration samples "
+                       "(samples=FILE.npy|DIR, once per argument)");
+  if (!layerBits.empty())
+    return std::string("the precision search (size-budget, max-drop) "
+                       "chooses every layer's width: it cannot be combined "
+                       "with layer-bits (which replays a search's choice)");
+  if (adaround)
+    return std::string("adaround=true rounds every layer to weight-bits: it "
+                       "cannot be combined with the precision search "
+                       "(size-budget, max-drop)");
+  return std::nullopt;
+}
+
 PTQPipelineOptions::PTQPipelineOptions() {
   // Nagel et al. 2021, section 4.1: equalize, absorb high biases, set weight
   // ranges by MSE, correct biases (or AdaRound) and set activation ranges by
@@ -43,6 +64,24 @@ void buildQuantizePipeline(OpPassManager &pm,
   buildPreparePipeline(pm, prepare, options.stats);
   pm.addPass(
       createCheckStatistics({options.stats, options.entry, prepare.str()}));
+  if (options.searchesPrecision()) {
+    SearchPrecisionOptions search;
+    search.samples.assign(options.samples.begin(), options.samples.end());
+    search.statsFile = options.stats;
+    search.entry = options.entry;
+    search.formats.assign(options.searchFormats.begin(),
+                          options.searchFormats.end());
+    search.sizeBudget = options.sizeBudget;
+    search.maxDrop = options.maxDrop;
+    search.weightQuant = options.weightQuant;
+    search.actBits = options.actBits;
+    search.perChannel = options.perChannel;
+    search.actRange = options.actRange;
+    search.percentile = options.percentile;
+    search.weightRange = weightRange;
+    search.biasCorrection = options.biasCorrection;
+    pm.addPass(createSearchPrecision(search));
+  }
   if (options.adaround) {
     // On the prepared graph; qopt-quantize then keeps the learned integers
     // (bias correction sees no rounding error left to correct).
@@ -109,6 +148,8 @@ static void registerQuantizePipeline(StringRef name, StringRef description) {
               format->scheme != WeightScheme::Pwlq)
             return errorHandler(adaroundFormatError(*format));
         }
+        if (std::optional<std::string> error = options.searchConflict())
+          return errorHandler(*error);
         if (options.adaround && !options.layerBits.empty())
           return errorHandler("adaround=true rounds every layer to "
                               "weight-bits: it cannot be combined with "

@@ -39,15 +39,19 @@ static void observe(HistogramCollector &collector, unsigned pass,
 
 llvm::Expected<std::unique_ptr<ActivationRunner>>
 ActivationRunner::create(func::FuncOp func, llvm::ArrayRef<std::string> inputs,
-                         unsigned numParameters) {
+                         unsigned numParameters, SourceValues values) {
   std::unique_ptr<ActivationRunner> runner(new ActivationRunner);
-  runner->numActivations = getActivationTensors(func).size();
   auto module = func->getParentOfType<ModuleOp>();
   OwningOpRef<ModuleOp> exposed = module.clone();
-  PassManager expose = PassManager::on<ModuleOp>(module.getContext());
-  expose.addPass(createExposeActivations({func.getName().str()}));
-  if (failed(expose.run(*exposed)))
-    return diagnosed();
+  if (values == SourceValues::Results) {
+    runner->numReturned = func.getNumResults();
+  } else {
+    runner->numReturned = getActivationTensors(func).size();
+    PassManager expose = PassManager::on<ModuleOp>(module.getContext());
+    expose.addPass(createExposeActivations({func.getName().str()}));
+    if (failed(expose.run(*exposed)))
+      return diagnosed();
+  }
   FailureOr<std::unique_ptr<JitFunction>> fn =
       JitFunction::compile(*exposed, func.getName());
   if (failed(fn))
@@ -76,7 +80,7 @@ ActivationRunner::run(size_t i, llvm::ArrayRef<Tensor> parameters) {
   if (!results)
     return results.takeError();
   // The function's own results come first.
-  results->erase(results->begin(), results->end() - numActivations);
+  results->erase(results->begin(), results->end() - numReturned);
   return results;
 }
 
@@ -244,9 +248,9 @@ struct JitActivationSource : ActivationSourceInterface {
 
   llvm::Expected<std::unique_ptr<ActivationSource>>
   create(func::FuncOp func, ArrayRef<std::string> inputs,
-         unsigned numParameters) const override {
+         unsigned numParameters, SourceValues values) const override {
     llvm::Expected<std::unique_ptr<ActivationRunner>> runner =
-        ActivationRunner::create(func, inputs, numParameters);
+        ActivationRunner::create(func, inputs, numParameters, values);
     if (!runner)
       return runner.takeError();
     return std::unique_ptr<ActivationSource>(std::move(*runner));

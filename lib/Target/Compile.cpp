@@ -194,6 +194,7 @@ static FailureOr<ModelSummary> lowerModel(ModuleOp module,
   if (failed(describeInterface(func, model.inputs, model.outputs)))
     return failure();
   model.layers = collectLayers(func);
+  model.layerBits = getLayerBits(func);
 
   for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
     if (other != func && SymbolTable::symbolKnownUseEmpty(other, module))
@@ -351,10 +352,13 @@ static LogicalResult writeTextFile(Location loc, StringRef path,
   return success();
 }
 
-LogicalResult compileModel(ModuleOp module, const CompileOptions &options) {
+LogicalResult compileModel(ModuleOp module, const CompileOptions &options,
+                           ModelSummary *summary) {
   FailureOr<ModelSummary> model = lowerModel(module, options);
   if (failed(model))
     return failure();
+  if (summary)
+    *summary = *model;
   auto path = [&](const Twine &file) {
     SmallString<256> p(options.outputDir);
     llvm::sys::path::append(p, file);

@@ -120,6 +120,8 @@ void writeReport(const ModelSummary &model, const CompileOptions &options,
   os << "arena: " << model.arenaBytes << " bytes\n";
   os << "MACs: " << macs << "\n";
   os << "layers: " << model.layers.size() << "\n";
+  if (!model.layerBits.empty())
+    os << "layer-bits (searched): " << llvm::join(model.layerBits, ",") << "\n";
   // Bits: WnAm for integer layers (weights in n bits, input in m).
   os << llvm::formatv("{0,-18} {1,-14} {2,12} {3,-7} {4,-7} {5,-7} {6}\n", "op",
                       "location", "MACs", "input", "weight", "output", "bits");

@@ -98,7 +98,7 @@ void writeInterfaceJson(llvm::json::OStream &json,
                         ArrayRef<TensorInterface> outputs) {
   for (auto [key, tensors] :
        {std::make_pair("inputs", inputs), std::make_pair("outputs", outputs)})
-    json.attributeArray(key, [&] {
+    json.attributeArray(key, [&json, tensors = tensors] {
       for (const TensorInterface &t : tensors)
         writeTensorJson(json, t);
     });

@@ -209,7 +209,6 @@ LayerRunner::create(func::FuncOp func, ArrayRef<LayerTask> tasks,
   OwningOpRef<ModuleOp> clone(cast<ModuleOp>(module->clone(mapping)));
   auto cloned = cast<func::FuncOp>(mapping.lookup(func.getOperation()));
   Block &body = cloned.getBody().front();
-  unsigned numArgs = cloned.getNumArguments();
   for (const LayerTask &task : tasks) {
     Operation *op = mapping.lookup(task.layer.op);
     runner->firstParameter.push_back(runner->parameters.size());

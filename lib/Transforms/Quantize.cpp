@@ -344,7 +344,10 @@ LogicalResult QuantizePass::checkStatistics(func::FuncOp func) {
 /// `layer-bits` entries are `KEY=W` or `KEY=W/A`, KEY being an activation id
 /// or the name of an op's location.
 LogicalResult QuantizePass::parseLayerBits(func::FuncOp func) {
-  for (const std::string &entry : layerBits) {
+  // The option's entries come last: they override qopt-search-precision's.
+  SmallVector<std::string> entries = qopt::getLayerBits(func);
+  entries.append(layerBits.begin(), layerBits.end());
+  for (const std::string &entry : entries) {
     auto [key, value] = StringRef(entry).split('=');
     auto [w, a] = value.split('/');
     unsigned ab = actBits;

@@ -277,7 +277,13 @@ class QuantizeOptions:
     ("minmax", "mse" or "auto"). `weight_bits` is 2..8, "ternary" or
     "binary"; `weight_quant` is "uniform" or "pwlq" (piecewise linear, 3..8
     bits). `layer_bits` maps an activation id (see the statistics file) or a
-    layer's location name to weight bits or `(weight, act)` bits."""
+    layer's location name to weight bits or `(weight, act)` bits.
+
+    Mixed precision (qopt-search-precision, on the calibration samples):
+    `size_budget` is the weight bytes to fit in (an int, or "8x" for 8
+    times smaller than float32), `max_drop` the largest disagreement with
+    the float model's predictions in percent; `search_formats` the weight
+    formats to choose from (default 8, 4, 3, 2, "ternary")."""
     pipeline: str = "quantize"
     equalize: Optional[bool] = None
     relu6: Optional[str] = None
@@ -295,7 +301,15 @@ class QuantizeOptions:
     adaround_inputs: Optional[str] = None
     adaround_correct_bias: Optional[bool] = None
     adaround_grid_error: Optional[str] = None
+    size_budget: Optional[Union[int, str]] = None
+    max_drop: Optional[float] = None
+    search_formats: Optional[Sequence[Union[int, str]]] = None
     int_io: bool = False
+
+    @property
+    def searches_precision(self) -> bool:
+        """Whether a budget asks for the mixed-precision search."""
+        return self.size_budget is not None or self.max_drop is not None
 
     def __post_init__(self) -> None:
         if self.pipeline not in PIPELINES:
@@ -311,6 +325,8 @@ class QuantizeOptions:
             value = getattr(self, name)
             if value is None:
                 continue
+            if name == "search_formats":
+                value = ",".join(str(f) for f in value)
             if name == "layer_bits":
                 value = ",".join(
                     f"{key}={bits[0]}/{bits[1]}" if isinstance(
@@ -392,11 +408,14 @@ def compile(model: ModelLike,  # noqa: A001
     stats = stats or calibrate(model, calibration,
                                os.path.join(work, "model.stats"), options)
     args = [f"stats={stats}", f"simulate={_flag(simulate)}"]
-    if options.adaround:
-        # qopt-adaround runs the model on the samples themselves.
+    if options.adaround or options.searches_precision:
+        # qopt-adaround and the search run the model on the samples
+        # themselves.
         if calibration is None:
-            raise QoptError("adaround=True needs the calibration samples, "
-                            "not only statistics")
+            what = ("adaround=True needs" if options.adaround else
+                    "size_budget and max_drop need")
+            raise QoptError(f"{what} the calibration samples, not only "
+                            "statistics")
         args.append("samples=" + ",".join(
             _save_samples(calibration, work, "adaround")))
     args += options.pipeline_options()

@@ -24,12 +24,20 @@
 
 namespace qopt {
 
+/// What a source returns of each run.
+enum class SourceValues {
+  /// Every activation, in getActivationTensors order.
+  Activations,
+  /// The function's results only (qopt-search-precision compares outputs).
+  Results,
+};
+
 /// A function run on samples, one at a time.
 class ActivationSource {
 public:
   virtual ~ActivationSource();
   virtual size_t numSamples() const = 0;
-  /// The activations of sample `i`, in getActivationTensors order, with
+  /// The values of sample `i` (the activations, or the results), with
   /// `parameters` as the function's arguments after the sample inputs.
   virtual llvm::Expected<std::vector<Tensor>>
   run(size_t i, llvm::ArrayRef<Tensor> parameters) = 0;
@@ -44,12 +52,13 @@ public:
 
   /// A source running (a copy of) `func` on `inputs`, one `.npy` batch or
   /// directory per argument but the last `numParameters`, which each run
-  /// is given (weights being learned, say). Problems with the model are emitted
-  /// as diagnostics on its context (an error with an empty message); problems
-  /// with the samples come back as an error naming the file.
+  /// is given (weights being learned, say), returning `values`. Problems with
+  /// the model are emitted as diagnostics on its context (an error with an
+  /// empty message); problems with the samples come back as an error naming
+  /// the file.
   virtual llvm::Expected<std::unique_ptr<ActivationSource>>
   create(mlir::func::FuncOp func, llvm::ArrayRef<std::string> inputs,
-         unsigned numParameters) const = 0;
+         unsigned numParameters, SourceValues values) const = 0;
 };
 
 /// A source from the interface registered in `func`'s context (an error
@@ -57,7 +66,8 @@ public:
 llvm::Expected<std::unique_ptr<ActivationSource>>
 createActivationSource(mlir::func::FuncOp func,
                        llvm::ArrayRef<std::string> inputs,
-                       unsigned numParameters = 0);
+                       unsigned numParameters = 0,
+                       SourceValues values = SourceValues::Activations);
 
 } // namespace qopt
 

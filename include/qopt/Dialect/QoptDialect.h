@@ -74,6 +74,13 @@ mlir::DictionaryAttr getArenaArgAttrs(mlir::MLIRContext *ctx);
 void setArenaSize(mlir::Operation *func, int64_t bytes);
 std::optional<int64_t> getArenaSize(mlir::Operation *func);
 
+/// The per-layer widths recorded on a function (`qopt.layer_bits`), in the
+/// `layer-bits` syntax.
+void setLayerBits(mlir::Operation *func, llvm::ArrayRef<std::string> entries);
+llvm::SmallVector<std::string> getLayerBits(mlir::Operation *func);
+void setSizeBudget(mlir::Operation *func, int64_t bytes);
+std::optional<int64_t> getSizeBudget(mlir::Operation *func);
+
 } // namespace qopt
 
 #endif // QOPT_DIALECT_QOPTDIALECT_H

@@ -35,6 +35,12 @@ def Qopt_Dialect : Dialect {
       quantization of that interface value.
     - `qopt.arena` (unit) on the argument that is the planned arena, and
       `qopt.arena_size` (bytes, ≥ 0) on the function.
+    - `qopt.layer_bits` (an array of `"ID=W"` or `"ID=W/A"` strings, the
+      syntax of `qopt-quantize`'s `layer-bits` option) on the function:
+      the widths `qopt-search-precision` chose, which `qopt-quantize`
+      applies (its own `layer-bits` entries take precedence); with a size
+      budget also `qopt.size_budget` (bytes, > 0), which `qoptc` checks
+      the compiled object's packed weights against.
   }];
   let discardableAttrs = (ins
     "::mlir::DenseFPElementsAttr":$bn_mean,
@@ -46,7 +52,9 @@ def Qopt_Dialect : Dialect {
     "::mlir::DictionaryAttr":$pwlq,
     "::mlir::TypeAttr":$quant,
     "::mlir::UnitAttr":$arena,
-    "::mlir::IntegerAttr":$arena_size
+    "::mlir::IntegerAttr":$arena_size,
+    "::mlir::ArrayAttr":$layer_bits,
+    "::mlir::IntegerAttr":$size_budget
   );
   let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;

@@ -2,8 +2,9 @@
 //
 // Float TOSA and calibration statistics to integer TOSA (or its QDQ
 // simulation). Their options are declared once, in QuantizeOptions.def.
-// With adaround=true they run qopt-adaround, which needs the JIT's
-// activation source registered (qopt::registerAllDialects).
+// With adaround=true they run qopt-adaround, and with a size or accuracy
+// budget qopt-search-precision; both need the JIT's activation source
+// registered (qopt::registerAllDialects).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,8 @@
 
 #include "qopt/Pipelines/Pipelines.h"
 #include "qopt/Quant/WeightFormat.h"
+
+#include <optional>
 
 namespace qopt {
 
@@ -43,6 +46,11 @@ struct QuantizePipelineOptions : PrepareOptions<QuantizePipelineOptions> {
       llvm::cl::desc("Stop right after quantization, with quant.qcast/dcast "
                      "in the graph"),
       llvm::cl::init(false)};
+
+  /// Whether a budget asks for qopt-search-precision.
+  bool searchesPrecision() const { return !sizeBudget.empty() || maxDrop >= 0; }
+  /// Why the search cannot run with the other options given, if it cannot.
+  std::optional<std::string> searchConflict() const;
 };
 
 /// Options of `--qopt-ptq-pipeline`: the same, with the defaults of the

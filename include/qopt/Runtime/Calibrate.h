@@ -28,8 +28,9 @@
 
 namespace qopt {
 
-/// A function JIT-compiled with every activation returned, and the samples
-/// of its arguments: what calibration and qopt-adaround run.
+/// A function JIT-compiled with every activation (or only its results)
+/// returned, and the samples of its arguments: what calibration,
+/// qopt-adaround and qopt-search-precision run.
 class ActivationRunner : public ActivationSource {
 public:
   /// Compiles a copy of `func` (its module is left unchanged) and opens one
@@ -39,7 +40,8 @@ public:
   /// the file.
   static llvm::Expected<std::unique_ptr<ActivationRunner>>
   create(mlir::func::FuncOp func, llvm::ArrayRef<std::string> inputs,
-         unsigned numParameters = 0);
+         unsigned numParameters = 0,
+         SourceValues values = SourceValues::Activations);
 
   size_t numSamples() const override { return sources.front().size(); }
 
@@ -50,7 +52,8 @@ public:
 private:
   std::unique_ptr<JitFunction> fn;
   std::vector<SampleSource> sources;
-  size_t numActivations = 0;
+  /// The trailing results returned (the function's own come first).
+  size_t numReturned = 0;
 };
 
 struct CalibrateOptions {

@@ -86,6 +86,8 @@ struct ModelSummary {
   int64_t weightBytes = 0, constantBytes = 0;
   int64_t arenaBytes = 0, arenaAlignment = 0;
   std::vector<LayerInfo> layers;
+  /// The widths qopt-search-precision chose (`qopt.layer_bits`), if any.
+  llvm::SmallVector<std::string> layerBits;
 };
 
 /// The arguments and results of `func` as the C API sees them; a type the
@@ -97,10 +99,11 @@ mlir::LogicalResult describeInterface(mlir::func::FuncOp func,
 /// Compiles the entry function of `module` (which is lowered in place) into
 /// the files of `options`: `<name>.o`, `<name>.h`, `<name>.report.txt`, the
 /// manifest `<name>.json`, with `shared` `lib<name>.so` and with `assembly`
-/// `<name>.s`. Problems are
-/// emitted as diagnostics on the module's context.
+/// `<name>.s`; `summary`, if given, receives what the header and report
+/// describe. Problems are emitted as diagnostics on the module's context.
 mlir::LogicalResult compileModel(mlir::ModuleOp module,
-                                 const CompileOptions &options);
+                                 const CompileOptions &options,
+                                 ModelSummary *summary = nullptr);
 
 /// The C header of a compiled model (C99, usable from C++).
 void writeHeader(const ModelSummary &model, llvm::raw_ostream &os);

@@ -448,4 +448,86 @@ def AdaRound : Pass<"qopt-adaround", "mlir::ModuleOp"> {
   let dependentDialects = ["qopt::QoptDialect", "mlir::tosa::TosaDialect"];
 }
 
+def SearchPrecision : Pass<"qopt-search-precision", "mlir::ModuleOp"> {
+  let summary = "Choose each layer's weight width for a size or accuracy "
+                "budget, measured on samples without labels";
+  let description = [{
+    Mixed precision as FxP-QNet chooses it: label-free, by sensitivity per
+    byte saved, greedily. Runs on the prepared float graph, before
+    `qopt-quantize`, and records its choice on the function as
+    `qopt.layer_bits = ["ID=W", ...]` (one entry per layer with constant
+    weights: ID is the layer's output activation id, W its format), which
+    `qopt-quantize` applies as it applies `layer-bits` entries; the same
+    list given as `layer-bits` replays the choice without searching.
+
+    1. `qopt-quantize` (with the options given here) quantizes a copy of
+       the graph once per width of `formats`; every layer's dequantized
+       weights and biases are taken from each copy. Nothing else changes
+       with a layer's weight width: activations keep the `act-bits`
+       quantization of the copies (all equal).
+    2. The QDQ graph of the widest format is compiled once with every
+       layer's weights and bias as arguments; a width assignment is
+       measured by running it on the samples with each layer's arguments
+       taken from its width's copy, against the float graph's own outputs:
+       the agreement of the argmax over the last dimension of each output
+       (the prediction, per position for sequence outputs) and the output
+       SQNR.
+    3. Sensitivity: the output noise power (relative to the signal) each
+       layer adds alone at each narrower format, the others at the widest.
+       A layer's ladder is its formats by decreasing bytes; of formats of
+       equal bytes (2-bit and ternary) the less sensitive one.
+    4. Greedy reduction: the step down a ladder with the least added noise
+       per byte saved is taken next. With `size-budget`, steps are taken
+       until the weight bytes fit, then layers are raised back, the most
+       sensitive first, while they still fit. With `max-drop`, each step
+       is measured and kept only if the disagreement with the float
+       predictions stays within `max-drop` percent, else that layer stops
+       where it is; the search ends when no layer can step down.
+
+    Weight bytes are counted as packed codes, `⌈count · bits / 8⌉` per
+    layer (2 bits for ternary, 1 for binary); the kernels' tiles may pad a
+    few more, which `qoptc` checks against the compiled object. The search
+    is deterministic; it prints its progress on a terminal. A budget below
+    the smallest reachable size (every layer at its narrowest format) is
+    an error naming that size.
+  }];
+  let options = [
+    ListOption<"samples", "samples", "std::string",
+           "Samples, once per function argument: an .npy batch or a "
+           "directory of .npy files (required)">,
+    Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+           "Statistics file written by qopt-calibrate (required)">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
+           "Function to search (default: the only public function)">,
+    ListOption<"formats", "formats", "std::string",
+           "Weight formats to choose from (weight-bits values; default "
+           "8,4,3,2,ternary)">,
+    Option<"sizeBudget", "size-budget", "std::string", /*default=*/"\"\"",
+           "Weight bytes to fit in: a byte count, or Nx for N times smaller "
+           "than the float32 weights">,
+    Option<"maxDrop", "max-drop", "double", /*default=*/"-1.0",
+           "Largest disagreement with the float model's predictions on the "
+           "samples, in percent (negative: no accuracy budget)">,
+    Option<"weightQuant", "weight-quant", "std::string",
+           /*default=*/"\"uniform\"",
+           "Weight quantizer of the formats of 3 bits and more: uniform or "
+           "pwlq">,
+    Option<"actBits", "act-bits", "unsigned", /*default=*/"8",
+           "Activation bit width (2..8)">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "Quantize weights per output channel (else per tensor)">,
+    Option<"actRange", "act-range", "std::string", /*default=*/"\"minmax\"",
+           "Activation range setting: minmax, percentile, mse or kl">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile kept by act-range=percentile">,
+    Option<"weightRange", "weight-range", "std::string", /*default=*/"\"minmax\"",
+           "Weight range setting: minmax or mse">,
+    Option<"biasCorrection", "bias-correction", "std::string",
+           /*default=*/"\"none\"",
+           "Bias correction: none, analytic or empirical">,
+  ];
+  let dependentDialects = ["qopt::QoptDialect", "mlir::tosa::TosaDialect",
+                           "mlir::quant::QuantDialect"];
+}
+
 #endif // QOPT_TRANSFORMS_PASSES
