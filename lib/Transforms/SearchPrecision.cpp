@@ -53,6 +53,53 @@ struct Constant {
   qopt::Tensor values;
 };
 
+/// `v` without the quantization points (qcast → dcast) around it.
+Value throughQuantization(Value v) {
+  while (Operation *op = v.getDefiningOp()) {
+    if (!isa<quant::QuantizeCastOp, quant::DequantizeCastOp>(op))
+      break;
+    v = op->getOperand(0);
+  }
+  return v;
+}
+
+/// The scores a softmax over the last axis normalises, as the importer
+/// writes it (exp(x − max x) · 1 / Σ exp), or null.
+Value softmaxScores(Value result) {
+  auto mul = throughQuantization(result).getDefiningOp<tosa::MulOp>();
+  if (!mul)
+    return {};
+  auto exp = throughQuantization(mul.getInput1()).getDefiningOp<tosa::ExpOp>();
+  auto sum =
+      throughQuantization(mul.getInput2()).getDefiningOp<tosa::ReciprocalOp>();
+  if (!exp || !sum)
+    return {};
+  auto sub = throughQuantization(exp.getInput1()).getDefiningOp<tosa::SubOp>();
+  if (!sub)
+    return {};
+  auto max =
+      throughQuantization(sub.getInput2()).getDefiningOp<tosa::ReduceMaxOp>();
+  auto type = dyn_cast<RankedTensorType>(sub.getInput1().getType());
+  if (!max || !type || max.getAxis() != type.getRank() - 1 ||
+      throughQuantization(max.getInput()) !=
+          throughQuantization(sub.getInput1()))
+    return {};
+  return sub.getInput1();
+}
+
+/// Makes `func` return the scores of its final softmaxes instead of the
+/// probabilities: the same predictions, but the noise and the margins are
+/// measured where the quantization adds them evenly, not squashed by a
+/// confident softmax (which hides the inputs that a few bits less flip).
+void returnSoftmaxScores(func::FuncOp func) {
+  func.walk([](func::ReturnOp ret) {
+    for (OpOperand &operand : ret->getOpOperands())
+      if (Value scores = softmaxScores(operand.get());
+          scores && scores.getType() == operand.get().getType())
+        operand.set(scores);
+  });
+}
+
 /// (q − z) · s in f32, per axis where the type says so, as the QDQ
 /// simulation (qopt-lower-quant) computes it.
 FailureOr<qopt::Tensor> dequantize(quant::DequantizeCastOp dcast) {
@@ -348,6 +395,7 @@ LogicalResult SearchPrecisionPass::compileSimulation(func::FuncOp qdq,
       if (constant->use_empty())
         constant->erase();
     }
+  returnSoftmaxScores(qdq);
   llvm::Expected<std::unique_ptr<qopt::ActivationSource>> source =
       qopt::createActivationSource(qdq, samples, parameterOf.size(),
                                    qopt::SourceValues::Results);
@@ -568,8 +616,11 @@ void SearchPrecisionPass::runOnOperation() {
     return signalPassFailure();
 
   // The float model's own outputs are the reference.
+  OwningOpRef<ModuleOp> floatCopy = module.clone();
+  func::FuncOp floatFunc = qopt::lookupEntryFunction(*floatCopy, entry);
+  returnSoftmaxScores(floatFunc);
   llvm::Expected<std::unique_ptr<qopt::ActivationSource>> floatModel =
-      qopt::createActivationSource(func, samples, 0,
+      qopt::createActivationSource(floatFunc, samples, 0,
                                    qopt::SourceValues::Results);
   if (!floatModel) {
     std::string message = llvm::toString(floatModel.takeError());

@@ -31,6 +31,12 @@
 // RUN: qopt-mlir %t/graph.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/g.stats max-drop=100 formats=8,3" | FileCheck %s --check-prefix=FORMATS
 // FORMATS: qopt.layer_bits = ["5=3", "9=3"]
 
+// A final softmax is looked through: noise and margins are measured on the
+// scores it normalises, so the choice is the one made without it.
+// RUN: qopt-calibrate %t/softmax.mlir --inputs %t/x.npy -o %t/s.stats
+// RUN: qopt-mlir %t/softmax.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/s.stats max-drop=5" | FileCheck %s --check-prefix=SOFTMAX
+// SOFTMAX: qopt.layer_bits = ["5=4", "9=8"]
+
 // The search is deterministic.
 // RUN: qopt-mlir %t/graph.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/g.stats max-drop=5" -o %t/a.mlir
 // RUN: qopt-mlir %t/graph.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/g.stats max-drop=5" -o %t/b.mlir
@@ -88,6 +94,36 @@ func.func @main(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
   %7 = tosa.reshape %6, %s4 : (tensor<1x1x4xf32>, !tosa.shape<2>) -> tensor<1x4xf32>
   %8 = tosa.add %7, %b2 : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
   return %8 : tensor<1x4xf32>
+}
+
+//--- softmax.mlir
+func.func @main(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
+  %s3 = tosa.const_shape {values = dense<[1, 1, 8]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s16 = tosa.const_shape {values = dense<[1, 16]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %s316 = tosa.const_shape {values = dense<[1, 1, 16]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s4 = tosa.const_shape {values = dense<[1, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %w1 = "tosa.const"() <{values = dense<[[[0.17, 0.41, 0.17, -0.65, 0.46, 0.23, -0.27, 0.29, 0.18, 0.14, 0.01, 0.28, -0.37, -0.08, -0.24, 0.30], [0.02, -0.14, -0.39, -0.13, 0.01, -0.14, 0.65, 0.51, -1.35, -0.94, -0.09, -0.21, 0.10, 0.11, 1.06, -0.56], [-0.19, 1.02, 0.33, 0.33, -0.26, -0.82, 0.09, 0.06, -0.61, -0.34, -0.04, -0.47, -0.05, 0.05, 0.02, -0.26], [0.29, 0.45, 0.16, -0.41, 0.36, -0.25, 0.44, -0.54, 0.46, -0.01, -0.62, -0.15, 0.03, 0.14, -0.49, -0.56], [0.10, -0.23, 0.12, 0.38, -0.82, 0.12, 0.61, -0.15, -0.41, 0.38, 0.12, 0.45, -0.17, -0.74, -0.06, -0.23], [0.39, 0.10, -0.81, -0.60, 0.44, 0.34, -0.32, -0.00, 0.23, 0.23, 0.44, 0.13, -0.04, -0.13, 0.53, -1.12], [-0.07, 0.01, -0.71, 0.17, -0.33, 0.43, -0.07, 0.34, 0.61, 0.19, -0.44, -0.76, 0.88, -0.06, -0.34, 0.07], [-0.10, 0.42, 0.01, 0.01, -0.35, 0.23, -0.52, 0.34, 0.76, -0.76, -1.24, 0.31, 1.27, -0.50, -0.62, 0.29]]]> : tensor<1x8x16xf32>}> : () -> tensor<1x8x16xf32>
+  %b1 = "tosa.const"() <{values = dense<[[-0.08, -0.05, -0.03, 0.05, -0.04, 0.03, -0.02, -0.08, -0.03, -0.10, 0.00, -0.11, -0.11, 0.15, -0.01, -0.01]]> : tensor<1x16xf32>}> : () -> tensor<1x16xf32>
+  %w2 = "tosa.const"() <{values = dense<[[[0.26, -0.21, -0.12, 0.21], [0.14, -0.58, 0.41, -0.29], [-0.53, -0.45, -0.20, 0.81], [-0.59, 0.08, -1.07, -0.00], [0.45, -0.12, -0.32, 0.12], [0.35, 0.33, 0.98, 0.10], [-0.29, -0.07, -0.04, 0.06], [-0.01, 0.09, -0.83, 0.41], [-0.28, -0.58, 0.32, 0.66], [0.24, 0.08, -0.47, 1.44], [0.44, -0.57, -0.39, 0.04], [-0.78, 0.09, -0.23, 0.61], [0.48, -1.35, 0.02, -0.81], [0.56, 0.09, 0.28, -0.54], [0.92, 1.01, -0.53, 0.18], [-0.34, -0.01, -0.64, 0.94]]]> : tensor<1x16x4xf32>}> : () -> tensor<1x16x4xf32>
+  %b2 = "tosa.const"() <{values = dense<[[-0.10, -0.03, 0.05, -0.07]]> : tensor<1x4xf32>}> : () -> tensor<1x4xf32>
+  %0 = tosa.reshape %x, %s3 : (tensor<1x8xf32>, !tosa.shape<3>) -> tensor<1x1x8xf32>
+  %1 = tosa.matmul %0, %w1, %zp, %zp : (tensor<1x1x8xf32>, tensor<1x8x16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x16xf32>
+  %2 = tosa.reshape %1, %s16 : (tensor<1x1x16xf32>, !tosa.shape<2>) -> tensor<1x16xf32>
+  %3 = tosa.add %2, %b1 : (tensor<1x16xf32>, tensor<1x16xf32>) -> tensor<1x16xf32>
+  %4 = tosa.clamp %3 {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<1x16xf32>) -> tensor<1x16xf32>
+  %5 = tosa.reshape %4, %s316 : (tensor<1x16xf32>, !tosa.shape<3>) -> tensor<1x1x16xf32>
+  %6 = tosa.matmul %5, %w2, %zp, %zp : (tensor<1x1x16xf32>, tensor<1x16x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x4xf32>
+  %7 = tosa.reshape %6, %s4 : (tensor<1x1x4xf32>, !tosa.shape<2>) -> tensor<1x4xf32>
+  %8 = tosa.add %7, %b2 : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  %9 = tosa.reduce_max %8 {axis = 1 : i32} : (tensor<1x4xf32>) -> tensor<1x1xf32>
+  %10 = tosa.sub %8, %9 : (tensor<1x4xf32>, tensor<1x1xf32>) -> tensor<1x4xf32>
+  %11 = tosa.exp %10 : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %12 = tosa.reduce_sum %11 {axis = 1 : i32} : (tensor<1x4xf32>) -> tensor<1x1xf32>
+  %13 = tosa.reciprocal %12 : (tensor<1x1xf32>) -> tensor<1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %14 = tosa.mul %11, %13, %shift : (tensor<1x4xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<1x4xf32>
+  return %14 : tensor<1x4xf32>
 }
 
 //--- unreachable.mlir

@@ -471,7 +471,10 @@ def SearchPrecision : Pass<"qopt-search-precision", "mlir::ModuleOp"> {
        taken from its width's copy, against the float graph's own outputs:
        the agreement of the argmax over the last dimension of each output
        (the prediction, per position for sequence outputs) and the output
-       SQNR.
+       SQNR. An output computed by a softmax over its last axis is
+       compared on the scores the softmax normalises (same predictions):
+       a confident softmax squashes the noise, which would hide the inputs
+       that a narrower width flips.
     3. Sensitivity: the output noise power (relative to the signal) each
        layer adds alone at each narrower format, the others at the widest.
        A layer's ladder is its formats by decreasing bytes; of formats of
