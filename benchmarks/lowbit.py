@@ -1,7 +1,9 @@
-"""Regenerates benchmarks/LOWBIT.md (issue 11): the MNIST CNN, the
+"""Regenerates benchmarks/LOWBIT.md (issues 11 and 13): the MNIST CNN, the
 MobileNetV2-style MNIST net and PaddleOCR's text-direction classifier with
 weights of 8, 4, 3 and 2 bits, ternary and binary, uniform and piecewise
-linear (PWLQ), activations at 8 bits, compiled by qoptc for this machine.
+linear (PWLQ), activations at 8 bits, and mixed precision searched by
+qoptc (--max-drop=1, and --size-budget at each uniform 4/3/2-bit row's
+weight bytes), compiled by qoptc for this machine.
 
     /usr/bin/python3 benchmarks/lowbit.py [--quick] [--data DIR] [--build DIR]
         [--pipelines ptq,quantize] [--models mnist_lenet,mnist_mobilenet,cls]
@@ -57,6 +59,22 @@ SCHEMES = {"uniform": [], "pwlq": ["--weight-quant=pwlq"],
            "uniform, MSE clip": ["--weight-range=mse"],
            "uniform + AdaRound": ["--adaround"],
            "pwlq + AdaRound": ["--weight-quant=pwlq", "--adaround"]}
+
+
+# Issue 13's mixed precision (qopt-search-precision on the calibration
+# samples): with --max-drop=1, and with --size-budget at each uniform row's
+# weight bytes (added after that row is measured).
+MIXED_WIDTHS = ("W4A8", "W3A8", "W2A8")
+
+
+def mixed_flags(quant):
+    """qoptc flags of a mixed row's scheme ("max-drop=1", "size of W4A8 =
+    N B"), or None."""
+    m = re.fullmatch(r"max-drop=(\S+)", quant)
+    if m:
+        return [f"--max-drop={m.group(1)}"]
+    m = re.fullmatch(r"size of \S+ = (\d+) B", quant)
+    return [f"--size-budget={m.group(1)}"] if m else None
 
 
 def rows_for(pipeline):
@@ -205,10 +223,12 @@ def compile_row(bench, work, kind, stats, row, x, labels, float_pred, args,
     extra = ["--shared", "--asm"] + (["--per-channel=true"] if stats else [])
     if row.pipeline:
         extra.append(f"--pipeline={row.pipeline}")
-    extra += SCHEMES[row.quant]
+    mixed = mixed_flags(row.quant)
+    extra += mixed if mixed else SCHEMES[row.quant]
     try:
         c = Compiled(bench, work, kind, stats, row.bits if stats else 8,
-                     extra, samples if "--adaround" in extra else None)
+                     extra, samples if "--adaround" in extra or mixed
+                     else None)
     except compiler.QoptError as e:
         lines = [l for l in str(e).splitlines() if "error" in l] or \
             str(e).splitlines() or ["qoptc failed"]
@@ -254,7 +274,9 @@ def measure(title, key, load, args, work):
     for pipeline in args.pipelines:
         stats = os.path.join(work, f"{key}.{pipeline}.stats")
         compiler.calibrate(model, calibration, stats, pipeline=pipeline)
-        for label, bits, quant in rows_for(pipeline):
+        todo = list(rows_for(pipeline)) + [("mixed", "8", "max-drop=1")]
+        while todo:
+            label, bits, quant = todo.pop(0)
             row = Row(label, bits, quant, pipeline)
             rows.append(row)
             start = time.time()
@@ -266,6 +288,9 @@ def measure(title, key, load, args, work):
                         f"acc {row.accuracy:.4f} agree {row.agreement:.4f} "
                         f"weights {row.weights} B")
                      + f" ({time.time() - start:.0f} s)")
+            if label in MIXED_WIDTHS and quant == "uniform" and not row.na:
+                todo.append(("mixed", "8",
+                             f"size of {label} = {row.weights} B"))
     progress(f"  timing {args.rounds} rounds of {args.runs // args.rounds} calls")
     time_side_by_side([r for r in [float_row] + rows if not r.na], args.runs,
                       args.warmup, args.rounds)
@@ -303,9 +328,8 @@ def table(key, float_row, rows, n, pipelines):
            "|---|---|---|---:|---:|---:|---:|---|---:|---:|---|"]
     for pipeline in pipelines:
         w8 = find(rows, pipeline, "W8A8", "uniform")
-        for label, bits, quant in rows_for(pipeline):
-            r = find(rows, pipeline, label, quant)
-            head = f"| {pipeline} | {label} | {quant} |"
+        for r in (r for r in rows if r.pipeline == pipeline):
+            head = f"| {pipeline} | {r.label} | {r.quant} |"
             if r.na:
                 out.append(f"{head} n/a ({r.na}) | | | | | | | |")
                 continue
@@ -421,6 +445,39 @@ def checks(results, pipeline):
                     "8-bit (properly judged side by side by benchmarks/run.sh; "
                     "these are this script's medians, timed side by side in rounds)",
                     None if None in oks else all(oks), "; ".join(parts)))
+    return out
+
+
+def mixed_checks(results, pipeline):
+    """Issue 13's criteria 1 and 2 on `pipeline`'s mixed rows."""
+    out = []
+    for key, (title, (float_row, rows, _)) in results.items():
+        what = "disagreement" if key == "cls" else "drop"
+        r = find(rows, pipeline, "mixed", "max-drop=1")
+        claim = (f"13.1 {title}: --max-drop=1 keeps the {what} ≤ 1.00 % with "
+                 "weights ≥ 8× smaller than float32 (report.txt weights)")
+        if r is None or r.na:
+            out.append((claim, None, f"n/a ({r.na if r else 'not run'})"))
+        else:
+            d, ratio = drop_of(r, float_row, key), float_row.weights / r.weights
+            out.append((claim, d <= 0.01 and ratio >= 8,
+                        f"{what} {pct(d)} %, {r.weights} B = {ratio:.2f}× "
+                        f"smaller than {float_row.weights} B"))
+        for label in MIXED_WIDTHS:
+            u = find(rows, pipeline, label, "uniform")
+            m = next((x for x in rows if x.pipeline == pipeline and
+                      x.label == "mixed" and
+                      x.quant.startswith(f"size of {label} ")), None)
+            claim = (f"13.2 {title}: --size-budget = uniform {label}'s bytes "
+                     "is honoured and beats it")
+            if u is None or u.na or m is None or m.na:
+                out.append((claim, None, "n/a" + (f" ({m.na})" if m and m.na
+                                                  else "")))
+                continue
+            du, dm = drop_of(u, float_row, key), drop_of(m, float_row, key)
+            out.append((claim, m.weights <= u.weights and dm < du,
+                        f"{m.weights} ≤ {u.weights} B; {what} {pct(dm)} % vs "
+                        f"uniform {pct(du)} %"))
     return out
 
 
@@ -545,7 +602,8 @@ def main():
         out += [f"## Acceptance checks (issue 11), {pipeline} pipeline", "",
                 "| criterion | met | measured |", "|---|---|---|"]
         out += [f"| {c} | {verdict[ok]} | {m} |"
-                for c, ok, m in checks(results, pipeline)]
+                for c, ok, m in checks(results, pipeline)
+                + mixed_checks(results, pipeline)]
         out.append("")
     if len(args.pipelines) > 1:
         out += ["Criterion 3 over every scheme measured (either pipeline, "
