@@ -4,7 +4,8 @@
 # runs it for SECONDS on a copy of its corpus fuzz/corpus/TARGET. A crash
 # leaves its input in build-fuzz/crashes/TARGET/ and fails the run; add it to
 # the corpus and a regression test once fixed. Targets: npy, statistics,
-# onnx.
+# onnx. QOPT_FUZZ_SEED fixes libFuzzer's seed (CI: 1, so a run there
+# explores what the previous one did; 0, the default, picks one).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
@@ -32,7 +33,7 @@ mkdir -p "$crashes"
 # -close_fd_mask=3: the readers' error messages are not the fuzzer's output.
 status=0
 "$build/bin/qopt-fuzz-$target" "$work" -max_total_time="$seconds" \
-  -rss_limit_mb=2048 -timeout=10 -close_fd_mask=3 \
+  -rss_limit_mb=2048 -timeout=10 -close_fd_mask=3 -seed="${QOPT_FUZZ_SEED:-0}" \
   -artifact_prefix="$crashes/" -print_final_stats=1 >"$work.log" 2>&1 || status=$?
 grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|Done|==[0-9]+==ERROR|SUMMARY)' "$work.log" || true
 rm -f "$work.log"

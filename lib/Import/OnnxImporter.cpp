@@ -13,12 +13,14 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
+#include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/WithColor.h"
 
 #include <fstream>
+#include <limits>
 #include <set>
 
 using namespace mlir;
@@ -396,6 +398,37 @@ LogicalResult Importer::translateNode() {
   for (int i = 0; i < node->input_size(); ++i)
     if (!node->input(i).empty() && !tensors.count(node->input(i)))
       return fail("input '" + node->input(i) + "' is not defined before use");
+  // The translations read required inputs and write required outputs
+  // unchecked; the operator's schema at the model's opset says which (or its
+  // newest one: exporters date some models below an operator they use).
+  const onnx::OpSchema *schema =
+      onnx::OpSchemaRegistry::Schema(node->op_type(), opset, "");
+  if (!schema)
+    schema = onnx::OpSchemaRegistry::Schema(node->op_type(), "");
+  if (!schema)
+    return fail("not an ONNX operator");
+  auto checkArity = [&](StringRef what, int count, int min, int max,
+                        const auto &formals, auto name) -> LogicalResult {
+    if (count < min || count > max)
+      return fail(Twine(count) + " " + what + (count == 1 ? "" : "s") +
+                  " given; the operator takes " +
+                  (max == std::numeric_limits<int>::max()
+                       ? "at least " + std::to_string(min)
+                       : std::to_string(min) +
+                             (min == max ? "" : " to " + std::to_string(max))));
+    for (int i = 0, e = std::min<int>(count, formals.size()); i < e; ++i)
+      if (formals[i].GetOption() == onnx::OpSchema::Single && name(i).empty())
+        return fail("required " + what + " " + Twine(i) + " ('" +
+                    formals[i].GetName() + "') has no name");
+    return success();
+  };
+  if (failed(checkArity("input", node->input_size(), schema->min_input(),
+                        schema->max_input(), schema->inputs(),
+                        [&](int i) { return node->input(i); })) ||
+      failed(checkArity("output", node->output_size(), schema->min_output(),
+                        schema->max_output(), schema->outputs(),
+                        [&](int i) { return node->output(i); })))
+    return failure();
   return translateOp(*this, node->op_type());
 }
 

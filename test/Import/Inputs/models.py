@@ -258,9 +258,24 @@ def dynamic():
     return model(nodes, [("x", ["batch", 3, 48, 192])], ["y"], []), [], None
 
 
+def arity(node):
+    # A node against its operator's schema (fuzzer-found: a MatMul with one
+    # input was read past its end).
+    nodes = [helper.make_node("Relu", ["x"], ["r"], name="relu"), node]
+    return model(nodes, [("x", [2, 2])], ["r"], []), [], None
+
+
 MODELS = {"convnet": convnet, "layout": layout, "unsupported": unsupported,
           "bad_attribute": bad_attribute,
-          "unknown_attribute": unknown_attribute, "dynamic": dynamic}
+          "unknown_attribute": unknown_attribute, "dynamic": dynamic,
+          "one_input": lambda: arity(
+              helper.make_node("MatMul", ["r"], ["m"], name="mm")),
+          "unnamed_input": lambda: arity(
+              helper.make_node("Gemm", ["", "r"], ["g"], name="gemm")),
+          "no_output": lambda: arity(
+              helper.make_node("Relu", ["r"], [], name="relu2")),
+          "undefined_op": lambda: arity(
+              helper.make_node("Frobnicate", ["r"], ["f"], name="frob"))}
 
 
 def main():
