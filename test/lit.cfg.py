@@ -17,7 +17,9 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%qopt_src", config.qopt_src_root))
 
-llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+# Sanitizer options reach the tools (scripts/test.sh --sanitize).
+llvm_config.with_system_environment(
+    ["HOME", "TMP", "TEMP", "ASAN_OPTIONS", "UBSAN_OPTIONS"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qopt_tools_dir, config.llvm_tools_dir]

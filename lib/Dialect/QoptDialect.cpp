@@ -52,6 +52,7 @@ using Arena = QoptDialect::ArenaAttrHelper;
 using ArenaSize = QoptDialect::ArenaSizeAttrHelper;
 using LayerBitsName = QoptDialect::LayerBitsAttrHelper;
 using SizeBudget = QoptDialect::SizeBudgetAttrHelper;
+using MinSize = QoptDialect::MinSizeAttrHelper;
 
 static constexpr llvm::StringLiteral kSchemes[] = {"uniform", "pwlq", "ternary",
                                                    "binary"};
@@ -194,7 +195,7 @@ LogicalResult QoptDialect::verifyOperationAttribute(Operation *op,
                                   "function";
     return success();
   }
-  if (name == SizeBudget::getNameStr()) {
+  if (name == SizeBudget::getNameStr() || name == MinSize::getNameStr()) {
     auto size = dyn_cast<IntegerAttr>(attr.getValue());
     if (!isa<FunctionOpInterface>(op) || !size || size.getInt() <= 0)
       return op->emitOpError() << "'" << name
@@ -367,16 +368,23 @@ DictionaryAttr qopt::getArenaArgAttrs(MLIRContext *ctx) {
                            UnitAttr::get(ctx))});
 }
 
+static void setBytes(Operation *func, StringRef name, int64_t bytes) {
+  func->setAttr(name, IntegerAttr::get(IntegerType::get(func->getContext(), 64),
+                                       bytes));
+}
+
+static std::optional<int64_t> getBytes(Operation *func, StringRef name) {
+  if (auto size = func->getAttrOfType<IntegerAttr>(name))
+    return size.getInt();
+  return std::nullopt;
+}
+
 void qopt::setArenaSize(Operation *func, int64_t bytes) {
-  func->setAttr(
-      ArenaSize::getNameStr(),
-      IntegerAttr::get(IntegerType::get(func->getContext(), 64), bytes));
+  setBytes(func, ArenaSize::getNameStr(), bytes);
 }
 
 std::optional<int64_t> qopt::getArenaSize(Operation *func) {
-  if (auto size = func->getAttrOfType<IntegerAttr>(ArenaSize::getNameStr()))
-    return size.getInt();
-  return std::nullopt;
+  return getBytes(func, ArenaSize::getNameStr());
 }
 
 void qopt::setLayerBits(Operation *func, ArrayRef<std::string> entries) {
@@ -395,14 +403,15 @@ SmallVector<std::string> qopt::getLayerBits(Operation *func) {
   return entries;
 }
 
-void qopt::setSizeBudget(Operation *func, int64_t bytes) {
-  func->setAttr(
-      SizeBudget::getNameStr(),
-      IntegerAttr::get(IntegerType::get(func->getContext(), 64), bytes));
+void qopt::setSizeBudget(Operation *func, int64_t budget, int64_t smallest) {
+  setBytes(func, SizeBudget::getNameStr(), budget);
+  setBytes(func, MinSize::getNameStr(), smallest);
 }
 
 std::optional<int64_t> qopt::getSizeBudget(Operation *func) {
-  if (auto size = func->getAttrOfType<IntegerAttr>(SizeBudget::getNameStr()))
-    return size.getInt();
-  return std::nullopt;
+  return getBytes(func, SizeBudget::getNameStr());
+}
+
+std::optional<int64_t> qopt::getMinSize(Operation *func) {
+  return getBytes(func, MinSize::getNameStr());
 }

@@ -498,7 +498,8 @@ LogicalResult runDriver(const DriverOptions &options) {
 
   // A size budget is searched with packed sizes the kernels' tiles may pad:
   // the object's own weight bytes decide, and a search over budget runs again
-  // with the budget lowered by the excess.
+  // with the budget lowered by the excess (not below the search's smallest
+  // weights: every layer at its narrowest format is the last try).
   std::unique_ptr<QuantizePipelineOptions> quantizeOptions;
   if (options.quantize) {
     quantizeOptions = std::make_unique<QuantizePipelineOptions>();
@@ -516,11 +517,12 @@ LogicalResult runDriver(const DriverOptions &options) {
                                            options.report ? &qdq : nullptr)))
       return failure();
     // The budget the search was given (the user's on the first attempt).
-    std::optional<int64_t> searchedBudget;
+    std::optional<int64_t> searchedBudget, smallest;
     if (func::FuncOp entry =
             lookupEntryFunction(module, options.compile.entry)) {
       searched = getLayerBits(entry);
       searchedBudget = getSizeBudget(entry);
+      smallest = getMinSize(entry);
     }
     if (attempt == 1)
       budget = searchedBudget;
@@ -529,6 +531,13 @@ LogicalResult runDriver(const DriverOptions &options) {
     if (!budget || summary.weightBytes <= *budget)
       break;
     int64_t excess = summary.weightBytes - *budget;
+    if (*searchedBudget <= *smallest)
+      return fail(tool, formatv("--size-budget={0} is unreachable: with every "
+                                "layer at its narrowest format the compiled "
+                                "weights take {1} bytes (the kernels' tiles "
+                                "pad the packed weights)",
+                                options.quantize->sizeBudget.getValue(),
+                                summary.weightBytes));
     if (attempt == 3)
       return fail(tool, formatv("the compiled weights take {0} bytes, {1} "
                                 "over --size-budget={2} after 3 searches (the "
@@ -536,7 +545,8 @@ LogicalResult runDriver(const DriverOptions &options) {
                                 "a smaller budget",
                                 summary.weightBytes, excess,
                                 options.quantize->sizeBudget.getValue()));
-    quantizeOptions->sizeBudget = std::to_string(*searchedBudget - excess);
+    quantizeOptions->sizeBudget =
+        std::to_string(std::max(*searchedBudget - excess, *smallest));
     errs() << formatv("{0}: note: the object's packed weights take {1} "
                       "bytes, {2} over the budget of {3}: searching again "
                       "with {4} bytes\n",

@@ -712,7 +712,7 @@ void SearchPrecisionPass::runOnOperation() {
       return signalPassFailure();
     }
     runSizeSearch(budget);
-    qopt::setSizeBudget(func, budget);
+    qopt::setSizeBudget(func, budget, smallest);
   } else {
     if (base->predictions == 0) {
       func.emitError() << "qopt-search-precision: max-drop compares "

@@ -78,8 +78,12 @@ std::optional<int64_t> getArenaSize(mlir::Operation *func);
 /// `layer-bits` syntax.
 void setLayerBits(mlir::Operation *func, llvm::ArrayRef<std::string> entries);
 llvm::SmallVector<std::string> getLayerBits(mlir::Operation *func);
-void setSizeBudget(mlir::Operation *func, int64_t bytes);
+/// A size budget's search on its function: the budget searched for
+/// (`qopt.size_budget`) and the smallest weights it could reach
+/// (`qopt.min_size`), both in bytes.
+void setSizeBudget(mlir::Operation *func, int64_t budget, int64_t smallest);
 std::optional<int64_t> getSizeBudget(mlir::Operation *func);
+std::optional<int64_t> getMinSize(mlir::Operation *func);
 
 } // namespace qopt
 

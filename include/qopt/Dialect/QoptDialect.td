@@ -40,7 +40,10 @@ def Qopt_Dialect : Dialect {
       the widths `qopt-search-precision` chose, which `qopt-quantize`
       applies (its own `layer-bits` entries take precedence); with a size
       budget also `qopt.size_budget` (bytes, > 0), which `qoptc` checks
-      the compiled object's packed weights against.
+      the compiled object's packed weights against, and `qopt.min_size`
+      (bytes, > 0): the search's smallest weights (every layer at its
+      narrowest format), the floor of a budget `qoptc` lowers to search
+      again.
   }];
   let discardableAttrs = (ins
     "::mlir::DenseFPElementsAttr":$bn_mean,
@@ -54,7 +57,8 @@ def Qopt_Dialect : Dialect {
     "::mlir::UnitAttr":$arena,
     "::mlir::IntegerAttr":$arena_size,
     "::mlir::ArrayAttr":$layer_bits,
-    "::mlir::IntegerAttr":$size_budget
+    "::mlir::IntegerAttr":$size_budget,
+    "::mlir::IntegerAttr":$min_size
   );
   let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;
