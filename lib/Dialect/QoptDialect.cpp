@@ -369,8 +369,8 @@ DictionaryAttr qopt::getArenaArgAttrs(MLIRContext *ctx) {
 }
 
 static void setBytes(Operation *func, StringRef name, int64_t bytes) {
-  func->setAttr(name, IntegerAttr::get(IntegerType::get(func->getContext(), 64),
-                                       bytes));
+  func->setAttr(
+      name, IntegerAttr::get(IntegerType::get(func->getContext(), 64), bytes));
 }
 
 static std::optional<int64_t> getBytes(Operation *func, StringRef name) {

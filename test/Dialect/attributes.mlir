@@ -5,7 +5,7 @@
 // CHECK-LABEL: func.func @contract
 // CHECK-SAME: {qopt.quant = !quant.uniform<i8:f32, 2.500000e-01:-3>}
 // CHECK-SAME: qopt.arena
-// CHECK-SAME: qopt.arena_size = 64 : i64, qopt.layer_bits = ["3=4", "conv=8/6"], qopt.size_budget = 100 : i64
+// CHECK-SAME: qopt.arena_size = 64 : i64, qopt.layer_bits = ["3=4", "conv=8/6"], qopt.min_size = 50 : i64, qopt.size_budget = 100 : i64
 // CHECK: qopt.bn_mean = dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
 // CHECK-SAME: qopt.bn_std = dense<5.000000e-01> : tensor<2xf32>
 // CHECK-SAME: qopt.weight_bits = 3 : i32
@@ -13,7 +13,7 @@
 // CHECK: qopt.pwlq = {bits = 4 : i32, breakpoints = array<f64: 5.000000e-01, 2.500000e-01>, tail_step = 2 : i64}
 // CHECK-SAME: qopt.weight_format = "pwlq"
 func.func @contract(%x: tensor<1x2x2x1xf32> {qopt.quant = !quant.uniform<i8:f32, 0.25:-3>}, %arena: memref<64xi8> {qopt.arena})
-    -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32> {qopt.quant = !quant.uniform<i8:f32, 0.5:7>}) attributes {qopt.arena_size = 64 : i64, qopt.layer_bits = ["3=4", "conv=8/6"], qopt.size_budget = 100 : i64} {
+    -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32> {qopt.quant = !quant.uniform<i8:f32, 0.5:7>}) attributes {qopt.arena_size = 64 : i64, qopt.layer_bits = ["3=4", "conv=8/6"], qopt.min_size = 50 : i64, qopt.size_budget = 100 : i64} {
   %w = "tosa.const"() {values = dense<[[[[0.5]]], [[[0.2]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
   %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
@@ -183,6 +183,13 @@ func.func @layer_bits(%x: memref<4xi8>) -> memref<4xi8> attributes {qopt.layer_b
 
 // expected-error @+1 {{'qopt.size_budget' must be a positive integer on a function}}
 func.func @size_budget(%x: memref<4xi8>) -> memref<4xi8> attributes {qopt.size_budget = 0 : i64} {
+  return %x : memref<4xi8>
+}
+
+// -----
+
+// expected-error @+1 {{'qopt.min_size' must be a positive integer on a function}}
+func.func @min_size(%x: memref<4xi8>) -> memref<4xi8> attributes {qopt.min_size = -1 : i64} {
   return %x : memref<4xi8>
 }
 

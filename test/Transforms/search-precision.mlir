@@ -10,10 +10,10 @@
 // would take 112), at 48 bytes to 2 bits.
 // RUN: qopt-mlir %t/graph.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/g.stats size-budget=2x" | FileCheck %s --check-prefix=HALF
 // HALF-LABEL: func.func @main
-// HALF-SAME: qopt.layer_bits = ["5=8", "9=8"], qopt.size_budget = 384 : i64
+// HALF-SAME: qopt.layer_bits = ["5=8", "9=8"], qopt.min_size = 48 : i64, qopt.size_budget = 384 : i64
 // RUN: qopt-mlir %t/graph.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/g.stats size-budget=100" | FileCheck %s --check-prefix=B100
 // B100-LABEL: func.func @main
-// B100-SAME: qopt.layer_bits = ["5=4", "9=4"], qopt.size_budget = 100 : i64
+// B100-SAME: qopt.layer_bits = ["5=4", "9=4"], qopt.min_size = 48 : i64, qopt.size_budget = 100 : i64
 // RUN: qopt-mlir %t/graph.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/g.stats size-budget=48" | FileCheck %s --check-prefix=B48
 // B48-LABEL: func.func @main
 // B48-SAME: qopt.layer_bits = ["5={{2|ternary}}", "9={{2|ternary}}"]
@@ -24,7 +24,7 @@
 // expected from their noise and the samples' margins, 3 bits more.
 // RUN: qopt-mlir %t/graph.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/g.stats max-drop=0.5" | FileCheck %s --check-prefix=DROP0
 // DROP0: qopt.layer_bits = ["5=8", "9=8"]
-// DROP0-NOT: qopt.size_budget
+// DROP0-NOT: qopt.{{size_budget|min_size}}
 // RUN: qopt-mlir %t/graph.mlir --qopt-search-precision="samples=%t/x.npy stats=%t/g.stats max-drop=5" | FileCheck %s --check-prefix=DROP5
 // DROP5: qopt.layer_bits = ["5=4", "9=8"]
 // Only the formats given are chosen from.
@@ -71,7 +71,7 @@
 // RUN: qopt-calibrate %t/regression.mlir --inputs %t/r.npy -o %t/r.stats
 // RUN: qopt-mlir %t/regression.mlir --qopt-search-precision="samples=%t/r.npy stats=%t/r.stats max-drop=1" --verify-diagnostics -o /dev/null
 // RUN: qopt-mlir %t/regression.mlir --qopt-search-precision="samples=%t/r.npy stats=%t/r.stats size-budget=4" | FileCheck %s --check-prefix=REGRESSION
-// REGRESSION: qopt.layer_bits = ["2=8"], qopt.size_budget = 4 : i64
+// REGRESSION: qopt.layer_bits = ["2=8"], qopt.min_size = 1 : i64, qopt.size_budget = 4 : i64
 
 //--- graph.mlir
 func.func @main(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
