@@ -404,6 +404,8 @@ static FailureOr<std::string> calibrate(ModuleOp module,
       printError(driver.tool, message);
     return failure();
   }
+  for (const std::string &warning : calibrationWarnings(*stats))
+    WithColor::warning(errs(), driver.tool) << warning << "\n";
   SmallString<128> path;
   if (std::error_code ec =
           sys::fs::createTemporaryFile(driver.tool, "stats", path))
@@ -450,9 +452,15 @@ static std::error_code moveFiles(StringRef from, StringRef to) {
 
 LogicalResult runDriver(const DriverOptions &options) {
   StringRef tool = options.tool, outputDir = options.outputDir;
+  // An output directory this run creates is removed again if it fails.
+  bool created = !sys::fs::exists(outputDir), written = false;
   if (std::error_code ec = sys::fs::create_directories(outputDir))
     return fail(tool, "cannot create the output directory '" + outputDir +
                           "': " + ec.message());
+  scope_exit removeCreated([&] {
+    if (created && !written)
+      sys::fs::remove(outputDir);
+  });
   if (std::error_code ec =
           sys::fs::access(outputDir, sys::fs::AccessMode::Write))
     return fail(tool, "cannot write to the output directory '" + outputDir +
@@ -582,6 +590,7 @@ LogicalResult runDriver(const DriverOptions &options) {
       return failure();
   }
 
+  written = true;
   if (std::error_code ec = moveFiles(staging, outputDir))
     return fail(tool, "cannot move the compiled files into '" + outputDir +
                           "': " + ec.message());

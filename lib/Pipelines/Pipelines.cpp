@@ -27,6 +27,7 @@ void buildPreparePipeline(OpPassManager &pm, const PrepareConfig &config,
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createFoldConstants());
   fpm.addPass(createFoldBatchNorm());
+  fpm.addPass(createCheckFinite());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
   if (config.equalize)

@@ -13,6 +13,8 @@
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
 
 using namespace mlir;
 
@@ -240,6 +242,36 @@ calibrateModel(ModuleOp module, const CalibrateOptions &options) {
     }
   }
   return stats;
+}
+
+std::vector<std::string>
+calibrationWarnings(const CalibrationStatistics &stats) {
+  std::vector<std::string> warnings;
+  SmallVector<std::string> constant;
+  for (const TensorStatistics &t : stats.tensors) {
+    std::string name =
+        "tensor #" + std::to_string(t.id) + " (" + t.source + ")";
+    if (t.nonFinite)
+      warnings.push_back(name + " had " + std::to_string(t.nonFinite) +
+                         " NaN or infinite value(s); they are left out of its "
+                         "statistics");
+    else if (stats.samples > 0 && t.histogram.min == t.histogram.max) {
+      llvm::raw_string_ostream os(name);
+      os << " = " << llvm::format("%g", t.histogram.min);
+      constant.push_back(name);
+    }
+  }
+  if (!constant.empty())
+    warnings.push_back(
+        std::to_string(constant.size()) + " of " +
+        std::to_string(stats.tensors.size()) + " tensors are constant on all " +
+        std::to_string(stats.samples) + " samples (" +
+        join(ArrayRef(constant).take_front(4), ", ") +
+        (constant.size() > 4 ? ", ..." : "") +
+        "): their ranges are widened to contain 0 (a range of only 0 "
+        "quantizes every value to 0); if these are not constant in use, "
+        "calibrate on samples that vary");
+  return warnings;
 }
 
 namespace {

@@ -5,8 +5,11 @@
 #include "qopt/Runtime/Npy.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+
+#include <cmath>
 
 using namespace llvm;
 
@@ -61,11 +64,51 @@ Expected<SampleSource> SampleSource::open(StringRef path,
   return result;
 }
 
+/// The index of the first NaN or infinity of a float tensor, if any.
+template <typename T>
+static std::optional<size_t> firstNonFinite(const Tensor &t) {
+  ArrayRef<T> values = t.values<T>();
+  auto *it = llvm::find_if(values, [](T v) { return !std::isfinite(v); });
+  if (it == values.end())
+    return std::nullopt;
+  return size_t(it - values.begin());
+}
+
+/// Samples feed ranges, bias corrections and searches, which one NaN or
+/// infinity would poison: refused, naming the value.
+static Error checkFinite(const Tensor &sample, const Twine &where) {
+  std::optional<size_t> bad;
+  double value = 0;
+  if (sample.dtype == DType::F32) {
+    if ((bad = firstNonFinite<float>(sample)))
+      value = sample.values<float>()[*bad];
+  } else if (sample.dtype == DType::F64) {
+    if ((bad = firstNonFinite<double>(sample)))
+      value = sample.values<double>()[*bad];
+  }
+  if (!bad)
+    return Error::success();
+  SmallVector<std::string> index;
+  for (int64_t dim : llvm::reverse(sample.shape)) {
+    index.push_back(std::to_string(*bad % dim));
+    *bad /= dim;
+  }
+  std::reverse(index.begin(), index.end());
+  return createStringError(where + " has " +
+                           (std::isnan(value) ? "a NaN"
+                            : value > 0       ? "+inf"
+                                              : "-inf") +
+                           " at [" + join(index, ", ") +
+                           "]: samples must be finite");
+}
+
 Expected<Tensor> SampleSource::get(size_t i) const {
   if (files.empty()) {
     Tensor sample(arg.dtype, arg.shape);
     std::copy_n(batch.bytes.begin() + i * sample.bytes.size(),
                 sample.bytes.size(), sample.bytes.begin());
+    if (Error err = checkFinite(sample, "'" + source + "': sample " + Twine(i)))
+      return std::move(err);
     return sample;
   }
   Expected<Tensor> sample = readNpy(files[i]);
@@ -74,6 +117,9 @@ Expected<Tensor> SampleSource::get(size_t i) const {
                              "argument " + Twine(argIndex) + " (" +
                              arg.typeName + "), got " +
                              describe(sample->dtype, sample->shape));
+  if (sample)
+    if (Error err = checkFinite(*sample, "'" + files[i] + "'"))
+      return std::move(err);
   return sample;
 }
 

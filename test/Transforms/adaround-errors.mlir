@@ -1,7 +1,7 @@
 // User-facing errors of qopt-adaround: options on the module, samples on the
 // function, non-finite activations on the layer; the module is not written.
 // RUN: rm -rf %t && split-file %s %t && mkdir %t/empty
-// RUN: %python -c "import numpy as n; x = n.ones((3, 1, 4, 4, 2), 'f4'); n.save('%t/x.npy', x); n.save('%t/x2.npy', x[:2]); n.save('%t/odd.npy', n.ones((3, 5), 'f4')); x[1, 0, 2, 2, 1] = n.nan; n.save('%t/nan.npy', x)"
+// RUN: %python -c "import numpy as n; x = n.ones((3, 1, 4, 4, 2), 'f4'); n.save('%t/x.npy', x); n.save('%t/x2.npy', x[:2]); n.save('%t/odd.npy', n.ones((3, 5), 'f4')); x[1, 0, 2, 2, 1] = 3e38; n.save('%t/big.npy', x)"
 
 // RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy weight-bits=9" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not qopt-mlir %t/conv.mlir --qopt-adaround="samples=%t/x.npy weight-range=kl" 2>&1 | FileCheck %s --check-prefix=RANGE
@@ -31,7 +31,7 @@
 // RUN: qopt-mlir %t/shape.mlir --qopt-adaround="samples=%t/odd.npy" --verify-diagnostics
 // RUN: qopt-mlir %t/arguments.mlir --qopt-adaround="samples=%t/x.npy" --verify-diagnostics
 // RUN: qopt-mlir %t/counts.mlir --qopt-adaround="samples=%t/x.npy,%t/x2.npy" --verify-diagnostics
-// RUN: qopt-mlir %t/nan.mlir --qopt-adaround="samples=%t/nan.npy" --verify-diagnostics
+// RUN: qopt-mlir %t/nan.mlir --qopt-adaround="samples=%t/big.npy" --verify-diagnostics
 // RUN: qopt-mlir %t/unprepared.mlir --qopt-adaround="samples=%t/x.npy" --verify-diagnostics
 
 //--- conv.mlir
@@ -96,7 +96,12 @@ func.func @main(%x: tensor<1x4x4x2xf32>, %y: tensor<1x4x4x2xf32>) -> tensor<1x4x
 }
 
 //--- nan.mlir
-func.func @main(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x1xf32> {
+// Finite samples (non-finite ones are refused as they are read) that
+// overflow before the layer.
+func.func @main(%in: tensor<1x4x4x2xf32>) -> tensor<1x4x4x1xf32> {
+  %ten = "tosa.const"() <{values = dense<10.0> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %x = tosa.mul %in, %ten, %shift : (tensor<1x4x4x2xf32>, tensor<1x1x1x1xf32>, tensor<1xi8>) -> tensor<1x4x4x2xf32>
   %w = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x2xf32>}> : () -> tensor<1x1x1x2xf32>
   %b = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>

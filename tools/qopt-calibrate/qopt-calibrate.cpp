@@ -106,11 +106,8 @@ int main(int argc, char **argv) {
     std::string message = toString(stats.takeError());
     return message.empty() ? 1 : fail(message);
   }
-  for (const qopt::TensorStatistics &t : stats->tensors)
-    if (t.nonFinite)
-      WithColor::warning(errs(), "qopt-calibrate")
-          << "tensor #" << t.id << " (" << t.source << ") had " << t.nonFinite
-          << " NaN or infinite value(s); they are left out of its statistics\n";
+  for (const std::string &warning : qopt::calibrationWarnings(*stats))
+    WithColor::warning(errs(), "qopt-calibrate") << warning << "\n";
   if (Error err = qopt::writeStatistics(*stats, outputFile))
     return fail(toString(std::move(err)));
   return 0;

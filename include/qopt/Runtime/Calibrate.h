@@ -79,6 +79,12 @@ struct CalibrateOptions {
 llvm::Expected<CalibrationStatistics>
 calibrateModel(mlir::ModuleOp module, const CalibrateOptions &options);
 
+/// What the tools warn about in `stats`: tensors with NaN or infinite values
+/// (left out of their statistics) and tensors constant on every sample
+/// (whose range only widening to contain 0 defines).
+std::vector<std::string>
+calibrationWarnings(const CalibrationStatistics &stats);
+
 /// Makes ActivationRunner the activation source of the qopt dialect's
 /// contexts (for qopt-adaround).
 void registerJitActivationSource(mlir::DialectRegistry &registry);

@@ -28,6 +28,21 @@ def FoldConstants : Pass<"qopt-fold-constants", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
+def CheckFinite : Pass<"qopt-check-finite", "mlir::func::FuncOp"> {
+  let summary = "Refuse NaN and infinite float constants";
+  let description = [{
+    Fails with an error at the first float constant (`tosa.const` or
+    `arith.constant`) that holds a NaN or an infinity, naming the element
+    and the operation that uses it. Weights, biases and batch-norm
+    parameters feed ranges, scales, equalization and bias correction, where
+    one such value silently poisons the whole layer or model. The prepare
+    pipeline runs it after folding constants and batch norms, so that
+    values those folds produce are checked too (e.g. `1/sqrt(var + eps)`
+    with a zero variance and epsilon).
+  }];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
 def FoldBatchNorm : Pass<"qopt-fold-batchnorm", "mlir::func::FuncOp"> {
   let summary = "Fold per-channel affine arithmetic into conv/matmul weights and bias";
   let description = [{

@@ -265,9 +265,28 @@ def arity(node):
     return model(nodes, [("x", [2, 2])], ["r"], []), [], None
 
 
+def nan_weight():
+    w = rand(2, 3, 1, 1)
+    w[1, 2, 0, 0] = np.nan
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv1")]
+    return model(nodes, [("x", [1, 3, 4, 4])], ["y"], [const("w", w)]), [], None
+
+
+def bn_zero_var():
+    # A zero variance with a zero epsilon: 1/sqrt(0) once folded.
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv1"),
+             helper.make_node("BatchNormalization", ["c", "g", "b", "m", "v"],
+                              ["y"], name="bn1", epsilon=0.0)]
+    inits = [const("w", rand(2, 3, 1, 1)), const("g", np.ones(2, "f4")),
+             const("b", np.zeros(2, "f4")), const("m", np.zeros(2, "f4")),
+             const("v", np.array([1.0, 0.0], "f4"))]
+    return model(nodes, [("x", [1, 3, 4, 4])], ["y"], inits), [], None
+
+
 MODELS = {"convnet": convnet, "layout": layout, "unsupported": unsupported,
           "bad_attribute": bad_attribute,
           "unknown_attribute": unknown_attribute, "dynamic": dynamic,
+          "nan_weight": nan_weight, "bn_zero_var": bn_zero_var,
           "one_input": lambda: arity(
               helper.make_node("MatMul", ["r"], ["m"], name="mm")),
           "unnamed_input": lambda: arity(
